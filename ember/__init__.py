@@ -1,0 +1,49 @@
+"""Ember: distributed N-dimensional arrays with the NumPy API, on PyTorch and MPI.
+
+Every process runs the same script; each holds its block of every array as a torch
+tensor. Run it with ``python job.py`` on one process or ``mpiexec -n 4 python job.py``.
+
+Examples
+--------
+>>> import ember as em
+>>> x = em.arange(10, split=0)
+>>> x.numpy().sum()
+np.int64(45)
+"""
+
+from ._version import __version__
+from .comm import Communicator, get_comm, use_comm
+from .core import *
+from .core import __all__ as _core_all
+from .core.dtypes import bool_ as bool
+
+__array_api_version__ = "2024.12"
+
+
+def astype(x, dtype, /, *, copy: bool = True, device=None):
+    """``x`` cast to ``dtype`` (array API ``astype``); optionally moved to ``device``.
+
+    Communication: none.
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> em.astype(em.arange(3), em.float32).dtype
+    ember.float32
+    """
+    if not isinstance(x, DNDarray):
+        raise TypeError(f"astype expects a DNDarray, got {type(x).__name__}")
+    result = x.astype(dtype, copy=copy)
+    return result if device is None else result.to(device)
+
+
+__all__ = [
+    "__version__",
+    "__array_api_version__",
+    "Communicator",
+    "get_comm",
+    "use_comm",
+    "astype",
+    "bool",
+    *_core_all,
+]

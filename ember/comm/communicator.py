@@ -1,0 +1,514 @@
+"""``Communicator``: MPI collectives on torch tensors, handed over as buffers.
+
+Naming follows mpi4py: capitalised methods move tensor memory (no pickling; contiguous
+CPU tensors are not copied), lower-case methods move small Python objects (metadata,
+error messages). Every method is collective over the communicator unless it says
+otherwise, so every rank must call it, in the same order.
+
+With one process nothing here touches MPI: every collective returns its input (or the
+trivially reduced value) at once. Tensors on a GPU are staged through host memory unless
+the MPI library is CUDA-aware (``EMBER_CUDA_AWARE_MPI=1``).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+__all__ = ["Communicator"]
+
+Shape = Sequence[int]
+
+_CUDA_AWARE = os.environ.get("EMBER_CUDA_AWARE_MPI", "0") not in ("0", "", "false", "no")
+
+
+def _identity(dtype: torch.dtype, op: str) -> float | int | bool:
+    """The neutral element of ``op`` (used for rank 0 of an exclusive scan)."""
+    if op in ("sum", "lor"):
+        return 0
+    if op in ("prod", "land"):
+        return 1
+    if dtype == torch.bool:
+        return op == "min"
+    if dtype.is_floating_point:
+        return float("inf") if op == "min" else float("-inf")
+    info = torch.iinfo(dtype)
+    return info.max if op == "min" else info.min
+
+
+def _leading(shape: Shape, axis: int) -> bool:
+    """Whether slabs along ``axis`` are contiguous runs of a C-ordered buffer."""
+    return all(extent == 1 for extent in shape[:axis])
+
+
+def _offsets(counts: Sequence[int]) -> list[int]:
+    """Exclusive prefix sums of ``counts``."""
+    return np.concatenate(([0], np.cumsum(counts[:-1], dtype=np.int64))).tolist()
+
+
+class Communicator:
+    """A group of processes exchanging torch tensors.
+
+    Parameters
+    ----------
+    handle : mpi4py.MPI.Intracomm or None
+        The MPI communicator to wrap; ``None`` is a world of this process alone, which
+        never calls MPI.
+
+    Attributes
+    ----------
+    rank : int
+        This process's rank, ``0 <= rank < size``.
+    size : int
+        The number of processes.
+
+    Examples
+    --------
+    >>> comm = Communicator(None)
+    >>> comm.Allreduce(torch.tensor([1.0, 2.0]), op="sum")
+    tensor([1., 2.])
+    """
+
+    def __init__(self, handle=None) -> None:
+        self.handle = handle
+        self.rank = 0 if handle is None else handle.Get_rank()
+        self.size = 1 if handle is None else handle.Get_size()
+
+    def __repr__(self) -> str:
+        return f"Communicator(rank={self.rank}, size={self.size})"
+
+    @property
+    def is_distributed(self) -> bool:
+        """Whether more than one process takes part."""
+        return self.size > 1
+
+    # ----------------------------------------------------------------------------------
+    # buffers
+    # ----------------------------------------------------------------------------------
+    @staticmethod
+    def _bytes(tensor: torch.Tensor):
+        """A byte buffer over ``tensor``'s memory (contiguous; host unless CUDA-aware)."""
+        flat = tensor.reshape(-1).view(torch.uint8)
+        if flat.is_cuda:
+            torch.cuda.current_stream(flat.device).synchronize()
+            return flat
+        return flat.numpy()
+
+    @staticmethod
+    def _staged(tensor: torch.Tensor) -> torch.Tensor:
+        """``tensor`` made contiguous, and moved to host memory if MPI cannot read the GPU."""
+        if tensor.is_cuda and not _CUDA_AWARE:
+            tensor = tensor.cpu()
+        return tensor.contiguous()
+
+    @staticmethod
+    def _empty_like_staged(shape: Shape, like: torch.Tensor) -> torch.Tensor:
+        device = like.device if (not like.is_cuda or _CUDA_AWARE) else torch.device("cpu")
+        return torch.empty(tuple(shape), dtype=like.dtype, device=device)
+
+    # ----------------------------------------------------------------------------------
+    # reductions and scans
+    # ----------------------------------------------------------------------------------
+    def Allreduce(self, tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
+        """Reduce ``tensor`` elementwise over all ranks; every rank gets the result.
+
+        Parameters
+        ----------
+        tensor : torch.Tensor
+            Same shape and dtype on every rank.
+        op : {"sum", "prod", "min", "max", "land", "lor"}
+            float16 and bfloat16 are reduced in float32 and rounded back once; booleans
+            support min/max/land/lor; complex numbers sum/prod.
+
+        Returns
+        -------
+        torch.Tensor
+            A new tensor on ``tensor``'s device (``tensor`` itself with one process).
+
+        Notes
+        -----
+        Communication: one MPI_Allreduce of ``tensor.numel()`` elements.
+        """
+        if self.size == 1:
+            return tensor
+        return self._reduce(tensor, op, "Allreduce")
+
+    def Scan(self, tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
+        """Inclusive prefix reduction over ranks: rank r gets ``op(t_0, ..., t_r)``.
+
+        Notes
+        -----
+        Communication: one MPI_Scan of ``tensor.numel()`` elements.
+        """
+        if self.size == 1:
+            return tensor
+        return self._reduce(tensor, op, "Scan")
+
+    def Exscan(self, tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
+        """Exclusive prefix reduction: rank r gets ``op(t_0, ..., t_{r-1})``.
+
+        Rank 0 gets the neutral element of ``op`` (0 for sum, 1 for prod, +inf for
+        min, ...), unlike raw MPI which leaves it undefined.
+
+        Notes
+        -----
+        Communication: one MPI_Exscan of ``tensor.numel()`` elements.
+        """
+        if self.size == 1:
+            return torch.full_like(tensor, _identity(tensor.dtype, op))
+        result = self._reduce(tensor, op, "Exscan")
+        if self.rank == 0:
+            result.fill_(_identity(tensor.dtype, op))
+        return result
+
+    def _reduce(self, tensor: torch.Tensor, op: str, method: str) -> torch.Tensor:
+        from .mpi_types import reduction_plan
+
+        plan = reduction_plan(tensor.dtype, op)
+        send = self._staged(tensor.to(plan.compute_dtype))
+        recv = torch.empty_like(send)
+        getattr(self.handle, method)(
+            [self._bytes(send), send.numel(), plan.datatype],
+            [self._bytes(recv), recv.numel(), plan.datatype],
+            plan.op,
+        )
+        return recv.to(device=tensor.device, dtype=tensor.dtype)
+
+    def Allreduce_argextreme(
+        self, values: torch.Tensor, indices: torch.Tensor, kind: str
+    ) -> tuple[torch.Tensor, torch.Tensor]:
+        """Merge per-rank (value, global index) candidates of an argmin or argmax.
+
+        Parameters
+        ----------
+        values, indices : torch.Tensor
+            Same shape; ``indices`` int64, negative where a rank has no candidate (an
+            empty chunk).
+        kind : {"argmin", "argmax"}
+            NumPy's rules: NaN wins (it propagates), ties go to the smaller index.
+
+        Returns
+        -------
+        (values, indices) : tuple of torch.Tensor
+            The winning records, identical on every rank.
+
+        Notes
+        -----
+        Communication: one MPI_Allreduce of ``values.numel()`` records of
+        ``itemsize + 8`` bytes, with a user-defined commutative operation.
+        """
+        if kind not in ("argmin", "argmax"):
+            raise ValueError(f"kind must be 'argmin' or 'argmax', got {kind!r}")
+        if values.is_complex():
+            raise TypeError(f"{kind} is not defined for complex dtype {values.dtype}")
+        if self.size == 1:
+            return values, indices
+        from .mpi_types import pair_datatype, pair_op, pair_record
+
+        exact = values.float() if values.dtype in (torch.float16, torch.bfloat16) else values
+        host = exact.detach().cpu().contiguous().numpy()
+        record = pair_record(host.dtype)
+        send = np.empty(host.shape, dtype=record)
+        send["value"] = host
+        send["index"] = indices.detach().cpu().numpy()
+        recv = np.empty_like(send)
+        datatype = pair_datatype(record)
+        self.handle.Allreduce([send, send.size, datatype], [recv, recv.size, datatype],
+                              pair_op(kind, record))
+        out_values = torch.from_numpy(np.ascontiguousarray(recv["value"]))
+        out_indices = torch.from_numpy(np.ascontiguousarray(recv["index"]))
+        return (out_values.to(device=values.device, dtype=values.dtype),
+                out_indices.to(indices.device))
+
+    # ----------------------------------------------------------------------------------
+    # data movement
+    # ----------------------------------------------------------------------------------
+    def Bcast(self, tensor: torch.Tensor, root: int = 0) -> torch.Tensor:
+        """Broadcast root's ``tensor``; other ranks pass a tensor of the same shape/dtype.
+
+        Returns the received tensor (``tensor`` itself on root).
+
+        Notes
+        -----
+        Communication: one MPI_Bcast of ``tensor.nbytes`` bytes.
+        """
+        if self.size == 1:
+            return tensor
+        buffer = self._staged(tensor)
+        self.handle.Bcast(self._bytes(buffer), root=root)
+        return buffer.to(tensor.device)
+
+    def Allgather(self, tensor: torch.Tensor) -> torch.Tensor:
+        """Stack every rank's same-shaped ``tensor`` along a new leading axis.
+
+        Notes
+        -----
+        Communication: one MPI_Allgather; each rank receives ``size * tensor.nbytes``.
+        """
+        if self.size == 1:
+            return tensor.unsqueeze(0)
+        send = self._staged(tensor)
+        recv = self._empty_like_staged((self.size, *send.shape), send)
+        self.handle.Allgather(self._bytes(send), self._bytes(recv))
+        return recv.to(tensor.device)
+
+    def Allgatherv(
+        self, tensor: torch.Tensor, axis: int = 0, counts: Sequence[int] | None = None
+    ) -> torch.Tensor:
+        """Concatenate every rank's ``tensor`` along ``axis`` in rank order.
+
+        Parameters
+        ----------
+        tensor : torch.Tensor
+            Shapes agree on every rank except along ``axis``.
+        axis : int
+            The concatenation axis.
+        counts : sequence of int, optional
+            Each rank's extent along ``axis``; discovered with one small Allgather when
+            not given.
+
+        Notes
+        -----
+        Communication: one MPI_Allgatherv; each rank receives the whole result.
+        """
+        if self.size == 1:
+            return tensor
+        if counts is None:
+            counts = self.allgather_object(tensor.shape[axis])
+        shape = list(tensor.shape)
+        shape[axis] = sum(counts)
+        send = self._staged(tensor)
+        recv = self._empty_like_staged(shape, send)
+        byte_counts = [c * _slab(shape, axis) * send.element_size() for c in counts]
+        if _leading(shape, axis):
+            self.handle.Allgatherv(self._bytes(send), [self._bytes(recv), byte_counts])
+            return recv.to(tensor.device)
+        flat = self._empty_like_staged((recv.numel(),), send)
+        self.handle.Allgatherv(self._bytes(send), [self._bytes(flat), byte_counts])
+        pieces = _unflatten(flat, shape, axis, counts)
+        return torch.cat(pieces, dim=axis).to(tensor.device)
+
+    def Alltoall(self, tensor: torch.Tensor) -> torch.Tensor:
+        """Send block ``i`` of ``tensor`` (split evenly along axis 0) to rank ``i``.
+
+        ``tensor.shape[0]`` must be a multiple of ``size``; the result has the same
+        shape, block ``j`` coming from rank ``j``.
+
+        Notes
+        -----
+        Communication: one MPI_Alltoall of ``tensor.nbytes`` bytes per rank.
+        """
+        if tensor.shape[0] % self.size:
+            raise ValueError(
+                f"Alltoall needs tensor.shape[0] ({tensor.shape[0]}) to be a multiple "
+                f"of the number of processes ({self.size})"
+            )
+        if self.size == 1:
+            return tensor
+        send = self._staged(tensor)
+        recv = torch.empty_like(send)
+        self.handle.Alltoall(self._bytes(send), self._bytes(recv))
+        return recv.to(tensor.device)
+
+    def Alltoallv(
+        self,
+        tensor: torch.Tensor,
+        send_counts: Sequence[int],
+        send_axis: int,
+        recv_shape: Shape,
+        recv_counts: Sequence[int],
+        recv_axis: int,
+    ) -> torch.Tensor:
+        """Personalised all-to-all of slabs: the engine of every redistribution.
+
+        Rank ``i`` receives slab ``i`` of ``tensor`` cut along ``send_axis`` into
+        ``send_counts``; the slab from rank ``j`` lands as slab ``j`` of the result (shape
+        ``recv_shape``) cut along ``recv_axis`` into ``recv_counts``. Slabs along a
+        leading axis travel straight from and into the tensors' memory; others are packed
+        and unpacked with one copy each.
+
+        Notes
+        -----
+        Communication: one MPI_Alltoallv; each rank sends ``tensor.nbytes`` and receives
+        the bytes of ``recv_shape``.
+        """
+        if self.size == 1:
+            return tensor
+        send = self._staged(tensor)
+        item = send.element_size()
+        send_slab = _slab(send.shape, send_axis)
+        recv_slab = _slab(recv_shape, recv_axis)
+        send_bytes = [c * send_slab * item for c in send_counts]
+        recv_bytes = [c * recv_slab * item for c in recv_counts]
+        if not _leading(send.shape, send_axis):
+            send = torch.cat([p.reshape(-1) for p in send.split(list(send_counts), send_axis)])
+        leading_recv = _leading(recv_shape, recv_axis)
+        numel = int(np.prod(recv_shape, dtype=np.int64))
+        recv = self._empty_like_staged(recv_shape if leading_recv else (numel,), send)
+        self.handle.Alltoallv(
+            [self._bytes(send), send_bytes, _offsets(send_bytes), _byte_type()],
+            [self._bytes(recv), recv_bytes, _offsets(recv_bytes), _byte_type()],
+        )
+        if not leading_recv:
+            recv = torch.cat(_unflatten(recv, recv_shape, recv_axis, recv_counts), recv_axis)
+        return recv.to(tensor.device)
+
+    # ----------------------------------------------------------------------------------
+    # point to point
+    # ----------------------------------------------------------------------------------
+    def Send(self, tensor: torch.Tensor, dest: int, tag: int = 0) -> None:
+        """Blocking send of ``tensor``'s bytes to ``dest`` (not collective)."""
+        self.handle.Send(self._bytes(self._staged(tensor)), dest=dest, tag=tag)
+
+    def Recv(self, shape: Shape, like: torch.Tensor, source: int, tag: int = 0) -> torch.Tensor:
+        """Blocking receive of a tensor of ``shape`` and ``like``'s dtype/device."""
+        recv = self._empty_like_staged(shape, like)
+        self.handle.Recv(self._bytes(recv), source=source, tag=tag)
+        return recv.to(like.device)
+
+    def Sendrecv(
+        self,
+        tensor: torch.Tensor,
+        dest: int,
+        source: int,
+        recv_shape: Shape | None = None,
+        tag: int = 0,
+    ) -> torch.Tensor:
+        """Send ``tensor`` to ``dest`` while receiving one from ``source`` (a ring shift).
+
+        Parameters
+        ----------
+        recv_shape : sequence of int, optional
+            Shape of the incoming tensor; ``tensor.shape`` when not given.
+
+        Notes
+        -----
+        Communication: one MPI_Sendrecv; ``tensor.nbytes`` out, ``recv_shape`` in.
+        """
+        if recv_shape is None:
+            recv_shape = tensor.shape
+        if self.size == 1:
+            return tensor.reshape(recv_shape)
+        send = self._staged(tensor)
+        recv = self._empty_like_staged(recv_shape, send)
+        self.handle.Sendrecv(self._bytes(send), dest=dest, sendtag=tag,
+                             recvbuf=self._bytes(recv), source=source, recvtag=tag)
+        return recv.to(tensor.device)
+
+    def Isend(self, tensor: torch.Tensor, dest: int, tag: int = 0) -> PendingTransfer:
+        """Start sending ``tensor`` to ``dest``; ``wait()`` the returned transfer."""
+        send = self._staged(tensor)
+        request = self.handle.Isend(self._bytes(send), dest=dest, tag=tag)
+        return PendingTransfer(request, send, send.device)
+
+    def Irecv(self, shape: Shape, like: torch.Tensor, source: int, tag: int = 0
+              ) -> PendingTransfer:
+        """Start receiving a tensor of ``shape``; ``wait()`` returns it."""
+        recv = self._empty_like_staged(shape, like)
+        request = self.handle.Irecv(self._bytes(recv), source=source, tag=tag)
+        return PendingTransfer(request, recv, like.device)
+
+    def Barrier(self) -> None:
+        """Wait until every rank has arrived. Communication: one MPI_Barrier."""
+        if self.size > 1:
+            self.handle.Barrier()
+
+    def Split(self, color: int, key: int = 0) -> Communicator:
+        """Partition the ranks by ``color`` into sub-communicators, ordered by ``key``.
+
+        Notes
+        -----
+        Communication: one MPI_Comm_split.
+        """
+        if self.size == 1:
+            return self
+        return Communicator(self.handle.Split(color, key))
+
+    # ----------------------------------------------------------------------------------
+    # small Python objects (metadata, errors): pickled, lower-case like mpi4py
+    # ----------------------------------------------------------------------------------
+    def allgather_object(self, obj: Any) -> list[Any]:
+        """Every rank's ``obj``, in rank order. For small metadata only."""
+        if self.size == 1:
+            return [obj]
+        return self.handle.allgather(obj)
+
+    def bcast_object(self, obj: Any, root: int = 0) -> Any:
+        """Root's ``obj`` on every rank. For small metadata only."""
+        if self.size == 1:
+            return obj
+        return self.handle.bcast(obj, root=root)
+
+    def all_agree(self, flag: bool) -> bool:
+        """Whether ``flag`` is true on every rank. Communication: one 1-byte Allreduce."""
+        if self.size == 1:
+            return bool(flag)
+        return bool(self.Allreduce(torch.tensor([bool(flag)]), op="land").item())
+
+    def raise_if_any(self, error: BaseException | None) -> None:
+        """Raise the same exception on every rank if any rank passes one.
+
+        The cure for data-dependent failures that only some ranks see (an index out of
+        range in one chunk, a file one rank cannot read): every rank calls this with its
+        own error or ``None``; then either all continue, or all raise the error of the
+        lowest failing rank.
+
+        Notes
+        -----
+        Communication: one 8-byte Allreduce; on failure, one small Bcast more.
+        """
+        if self.size == 1:
+            if error is not None:
+                raise error
+            return
+        flag = torch.tensor([self.rank if error is not None else self.size])
+        first = int(self.Allreduce(flag, op="min").item())
+        if first == self.size:
+            return
+        description = None if error is None else (type(error), error.args)
+        kind, args = self.bcast_object(description, root=first)
+        if error is not None and self.rank == first:
+            raise error
+        raise kind(*args)
+
+
+class PendingTransfer:
+    """A started non-blocking send or receive; ``wait()`` completes it."""
+
+    def __init__(self, request, buffer: torch.Tensor, device: torch.device) -> None:
+        self._request = request
+        self._buffer = buffer
+        self._device = device
+
+    def wait(self) -> torch.Tensor:
+        """Block until done; return the tensor (received data for a receive)."""
+        self._request.Wait()
+        return self._buffer.to(self._device)
+
+
+def _slab(shape: Shape, axis: int) -> int:
+    """Elements in one index step along ``axis`` (product of the other extents)."""
+    return int(np.prod([e for i, e in enumerate(shape) if i != axis], dtype=np.int64))
+
+
+def _unflatten(flat: torch.Tensor, shape: Shape, axis: int, counts: Sequence[int]
+               ) -> list[torch.Tensor]:
+    """Views of the consecutive C-ordered slabs packed in ``flat``."""
+    slab = _slab(shape, axis)
+    sizes = [c * slab for c in counts]
+    pieces = []
+    for piece, count in zip(flat.split(sizes), counts, strict=True):
+        piece_shape = list(shape)
+        piece_shape[axis] = count
+        pieces.append(piece.view(piece_shape))
+    return pieces
+
+
+def _byte_type():
+    from mpi4py import MPI
+
+    return MPI.BYTE

@@ -1,0 +1,27 @@
+"""The core: DNDarray, dtypes, devices, distribution arithmetic and NumPy-like functions."""
+
+from .array_api_info import __array_namespace_info__
+from .creation import *
+from .creation import __all__ as _creation_all
+from .devices import Device, cpu, get_device, gpu_available, use_device
+from .dndarray import DNDarray
+from .dtypes import *
+from .dtypes import __all__ as _dtypes_all
+from .printing import get_printoptions, printoptions, set_printoptions
+from .validation import AxisError
+
+__all__ = [
+    "DNDarray",
+    "Device",
+    "AxisError",
+    "cpu",
+    "get_device",
+    "use_device",
+    "gpu_available",
+    "get_printoptions",
+    "set_printoptions",
+    "printoptions",
+    "__array_namespace_info__",
+    *_creation_all,
+    *_dtypes_all,
+]

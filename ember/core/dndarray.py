@@ -1,0 +1,460 @@
+"""The distributed N-dimensional array."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..comm import Communicator
+from . import redistribution
+from .devices import Device, device_of, sanitize_device
+from .distribution import balanced_counts, offsets
+from .dtypes import dtype as as_dtype
+from .dtypes import from_torch
+from .validation import sanitize_split
+
+__all__ = ["DNDarray"]
+
+
+class DNDarray:
+    """A distributed N-dimensional array: NumPy's API over one torch tensor per rank.
+
+    The array is cut into contiguous blocks along one axis, ``split``, one block per
+    rank in rank order (``split=None``: every rank holds all of it). The metadata below
+    is identical on every rank; ``larray`` is this rank's block.
+
+    Arrays are made by the creation functions (:func:`ember.array`, :func:`ember.zeros`,
+    ...), not by calling this class; its constructor is internal.
+
+    Parameters
+    ----------
+    larray : torch.Tensor
+        This rank's block.
+    shape : tuple of int
+        The global shape.
+    split : int or None
+        The distributed axis (non-negative), or None.
+    comm : Communicator
+        The processes sharing the array.
+    counts : tuple of int, optional
+        Each rank's extent along ``split``; the balanced counts when not given.
+
+    Attributes
+    ----------
+    shape, ndim, size, dtype, device, split, comm, counts, larray, lshape, nbytes, T
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> x = em.arange(6, split=0)
+    >>> x.shape, x.split
+    ((6,), 0)
+    """
+
+    __slots__ = ("_larray", "_shape", "_split", "_counts", "_comm", "__weakref__")
+    __array_priority__ = 100.0  # NumPy defers to our reflected operators
+    __hash__ = None  # mutable, like numpy.ndarray
+
+    def __init__(self, larray: torch.Tensor, shape: Sequence[int], split: int | None,
+                 comm: Communicator, counts: Sequence[int] | None = None) -> None:
+        shape = tuple(int(extent) for extent in shape)
+        if split is not None and counts is None:
+            counts = balanced_counts(shape[split], comm.size)
+        if split is not None and larray.shape[split] != counts[comm.rank]:
+            raise RuntimeError(
+                f"internal error: local extent {larray.shape[split]} along split {split} "
+                f"does not match counts {tuple(counts)} on rank {comm.rank}"
+            )
+        self._larray = larray
+        self._shape = shape
+        self._split = split
+        self._counts = None if split is None else tuple(int(c) for c in counts)
+        self._comm = comm
+
+    # ----------------------------------------------------------------------------------
+    # metadata (replicated; reading it never communicates)
+    # ----------------------------------------------------------------------------------
+    @property
+    def larray(self) -> torch.Tensor:
+        """This rank's block as a torch tensor."""
+        return self._larray
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The global shape."""
+        return self._shape
+
+    @property
+    def ndim(self) -> int:
+        """Number of dimensions."""
+        return len(self._shape)
+
+    @property
+    def size(self) -> int:
+        """Number of elements in the whole array."""
+        return int(np.prod(self._shape, dtype=np.int64))
+
+    @property
+    def dtype(self):
+        """The element type (an ember dtype)."""
+        return from_torch(self._larray.dtype)
+
+    @property
+    def device(self) -> Device:
+        """The device holding each rank's block."""
+        return device_of(self._larray)
+
+    @property
+    def split(self) -> int | None:
+        """The distributed axis, or None when every rank holds the whole array."""
+        return self._split
+
+    @property
+    def comm(self) -> Communicator:
+        """The communicator of the processes sharing the array."""
+        return self._comm
+
+    @property
+    def counts(self) -> tuple[int, ...] | None:
+        """Each rank's extent along ``split`` (None when not split)."""
+        return self._counts
+
+    @property
+    def offsets(self) -> tuple[int, ...] | None:
+        """The global index along ``split`` where each rank's block starts."""
+        return None if self._split is None else offsets(self._counts)
+
+    @property
+    def lshape(self) -> tuple[int, ...]:
+        """The shape of this rank's block."""
+        return tuple(self._larray.shape)
+
+    @property
+    def itemsize(self) -> int:
+        """Bytes per element."""
+        return self._larray.element_size()
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes of the whole array (all ranks' blocks; a replicated array counted once)."""
+        return self.size * self.itemsize
+
+    @property
+    def lnbytes(self) -> int:
+        """Bytes of this rank's block."""
+        return self._larray.numel() * self.itemsize
+
+    @property
+    def T(self) -> DNDarray:
+        """The array with its axes reversed (as NumPy's ``.T``); no communication."""
+        order = tuple(reversed(range(self.ndim)))
+        split = None if self._split is None else self.ndim - 1 - self._split
+        return DNDarray(self._larray.permute(order), self._shape[::-1], split, self._comm,
+                        self._counts)
+
+    def is_distributed(self) -> bool:
+        """Whether the data is actually spread over more than one process."""
+        return self._split is not None and self._comm.size > 1
+
+    def is_balanced(self) -> bool:
+        """Whether ``counts`` is the balanced distribution (no communication)."""
+        return self._split is None or self._counts == balanced_counts(
+            self._shape[self._split], self._comm.size)
+
+    # ----------------------------------------------------------------------------------
+    # distribution changes
+    # ----------------------------------------------------------------------------------
+    def resplit(self, axis: int | None = None) -> DNDarray:
+        """A copy of the array, balanced and split along ``axis`` (None: replicated).
+
+        Parameters
+        ----------
+        axis : int or None
+            The new split axis; negative values count from the end.
+
+        Notes
+        -----
+        Communication: none from ``split=None``; to ``None`` one Allgatherv of the whole
+        array; between two axes one Alltoallv (each rank sends and receives its block);
+        along the same axis one Alltoallv of the items whose owner changes.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> em.zeros((4, 6), split=0).resplit(1).split
+        1
+        """
+        local, split, counts = self._resplit_parts(axis)
+        if local is self._larray:
+            local = local.clone()
+        return DNDarray(local, self._shape, split, self._comm, counts)
+
+    def resplit_(self, axis: int | None = None) -> DNDarray:
+        """In-place :meth:`resplit`: this array takes the new distribution; returns self."""
+        self._larray, self._split, self._counts = self._resplit_parts(axis)
+        return self
+
+    def _resplit_parts(self, axis):
+        axis = sanitize_split(axis, self.ndim)
+        comm, shape = self._comm, self._shape
+        if axis is None:
+            if self._split is None:
+                return self._larray, None, None
+            return redistribution.gather(self._larray, self._split, self._counts, comm), None, None
+        counts = balanced_counts(shape[axis], comm.size)
+        if self._split is None:
+            return redistribution.scatter(self._larray, axis, counts, comm), axis, counts
+        if self._split == axis:
+            local = redistribution.change_counts(self._larray, shape, axis, self._counts,
+                                                 counts, comm)
+            return local, axis, counts
+        local, counts = redistribution.change_split(self._larray, shape, self._split,
+                                                    self._counts, axis, comm)
+        return local, axis, counts
+
+    def balance(self) -> DNDarray:
+        """A copy of the array with the balanced distribution along the same split.
+
+        Notes
+        -----
+        Communication: one Alltoallv of the items whose owner changes; none if balanced.
+        """
+        return self.redistribute(None)
+
+    def balance_(self) -> DNDarray:
+        """In-place :meth:`balance`; returns self."""
+        return self.redistribute_(None)
+
+    def redistribute(self, counts: Sequence[int] | None = None) -> DNDarray:
+        """A copy of the array in which rank r holds ``counts[r]`` items along ``split``.
+
+        Parameters
+        ----------
+        counts : sequence of int, optional
+            One non-negative count per rank, summing to ``shape[split]``; balanced when
+            not given.
+
+        Notes
+        -----
+        Communication: one Alltoallv of the items whose owner changes.
+        """
+        local, counts = self._redistribute_parts(counts)
+        if local is self._larray:
+            local = local.clone()
+        return DNDarray(local, self._shape, self._split, self._comm, counts)
+
+    def redistribute_(self, counts: Sequence[int] | None = None) -> DNDarray:
+        """In-place :meth:`redistribute`; returns self."""
+        self._larray, self._counts = self._redistribute_parts(counts)
+        return self
+
+    def _redistribute_parts(self, counts):
+        if self._split is None:
+            if counts is not None:
+                raise ValueError("redistribute: counts given for an array that is not split")
+            return self._larray, None
+        extent = self._shape[self._split]
+        if counts is None:
+            counts = balanced_counts(extent, self._comm.size)
+        counts = tuple(int(c) for c in counts)
+        if len(counts) != self._comm.size or any(c < 0 for c in counts) or sum(counts) != extent:
+            raise ValueError(
+                f"counts must be {self._comm.size} non-negative integers summing to "
+                f"{extent} (the extent of split axis {self._split}), got {counts}"
+            )
+        local = redistribution.change_counts(self._larray, self._shape, self._split,
+                                             self._counts, counts, self._comm)
+        return local, counts
+
+    # ----------------------------------------------------------------------------------
+    # conversions
+    # ----------------------------------------------------------------------------------
+    def _full_tensor(self) -> torch.Tensor:
+        """The whole array as one torch tensor on every rank (gathers if split)."""
+        if not self.is_distributed():
+            return self._larray
+        return redistribution.gather(self._larray, self._split, self._counts, self._comm)
+
+    def numpy(self) -> np.ndarray:
+        """The whole array as a NumPy array, on every rank.
+
+        bfloat16, which NumPy lacks, becomes float32. For an array that is not
+        distributed and lives on the CPU the result shares memory with it, like torch's
+        ``Tensor.numpy()``.
+
+        Notes
+        -----
+        Communication: one Allgatherv of the whole array when it is distributed.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> em.arange(3, split=0).numpy()
+        array([0, 1, 2])
+        """
+        full = self._full_tensor().detach()
+        if full.dtype == torch.bfloat16:
+            full = full.float()
+        return full.cpu().resolve_conj().numpy()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        if copy is False and (self.is_distributed() or self._larray.device.type != "cpu"):
+            raise ValueError("a copy is needed to convert a distributed or GPU DNDarray "
+                             "to NumPy, but copy=False was given")
+        result = self.numpy()
+        if dtype is not None:
+            result = result.astype(dtype, copy=False)
+        return result.copy() if copy else result
+
+    def tolist(self) -> Any:
+        """The array as nested Python lists (a Python scalar for 0-d); gathers."""
+        return self.numpy().tolist()
+
+    def item(self) -> bool | int | float | complex:
+        """The only element as a Python scalar.
+
+        Raises
+        ------
+        ValueError
+            If the array does not have exactly one element.
+
+        Notes
+        -----
+        Communication: one Allgatherv of one element when the array is split.
+        """
+        if self.size != 1:
+            raise ValueError("can only convert an array of size 1 to a Python scalar")
+        return self._full_tensor().item()
+
+    def __bool__(self) -> bool:
+        if self.size != 1:
+            kind = "an empty array" if self.size == 0 else "an array with more than one element"
+            raise ValueError(f"The truth value of {kind} is ambiguous. Use a.any() or a.all()")
+        return bool(self.item())
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __complex__(self) -> complex:
+        return complex(self.item())
+
+    def __index__(self) -> int:
+        if self._larray.is_floating_point() or self._larray.is_complex() or self.ndim:
+            raise TypeError("only integer scalar arrays can be converted to a scalar index")
+        return int(self.item())
+
+    def __len__(self) -> int:
+        if not self.ndim:
+            raise TypeError("len() of unsized object")
+        return self._shape[0]
+
+    def astype(self, dtype: Any, copy: bool = True) -> DNDarray:
+        """The array cast to ``dtype`` (NumPy's unsafe casting). Communication: none.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> em.arange(3).astype(em.float64).dtype
+        ember.float64
+        """
+        target = as_dtype(dtype).torch
+        if target == self._larray.dtype and not copy:
+            return self
+        local = self._larray.to(target, copy=copy)
+        return DNDarray(local, self._shape, self._split, self._comm, self._counts)
+
+    def to(self, device: Any) -> DNDarray:
+        """The array moved to ``device`` ("cpu", "gpu", ...). Communication: none."""
+        target = sanitize_device(device).torch_device
+        if target == self._larray.device:
+            return self
+        return DNDarray(self._larray.to(target), self._shape, self._split, self._comm,
+                        self._counts)
+
+    def to_device(self, device: Any, /, *, stream: Any = None) -> DNDarray:
+        """Array API spelling of :meth:`to`."""
+        if stream is not None:
+            raise NotImplementedError("to_device: the stream argument is not supported")
+        return self.to(device)
+
+    def cpu(self) -> DNDarray:
+        """The array with its blocks in host memory."""
+        return self.to("cpu")
+
+    def copy(self) -> DNDarray:
+        """A copy of the array with the same distribution. Communication: none."""
+        return DNDarray(self._larray.clone(), self._shape, self._split, self._comm,
+                        self._counts)
+
+    def __copy__(self) -> DNDarray:
+        return self.copy()
+
+    def __deepcopy__(self, memo: dict) -> DNDarray:
+        return self.copy()
+
+    # ----------------------------------------------------------------------------------
+    # interchange
+    # ----------------------------------------------------------------------------------
+    def _require_whole(self, what: str) -> None:
+        if self.is_distributed():
+            raise BufferError(
+                f"{what}: a DNDarray split over {self._comm.size} processes cannot be "
+                "exported as one buffer; call .resplit(None) first, or use .larray for "
+                "this rank's block"
+            )
+
+    def __dlpack__(self, *, stream: Any = None, max_version: Any = None,
+                   dl_device: Any = None, copy: bool | None = None) -> Any:
+        self._require_whole("__dlpack__")
+        kwargs = {"stream": stream} if stream is not None else {}
+        return self._larray.__dlpack__(**kwargs)
+
+    def __dlpack_device__(self) -> tuple[int, int]:
+        return self._larray.__dlpack_device__()
+
+    def __array_namespace__(self, *, api_version: str | None = None) -> Any:
+        if api_version not in (None, "2023.12", "2024.12"):
+            raise ValueError(f"unsupported array API version {api_version!r}")
+        import ember
+
+        return ember
+
+    # ----------------------------------------------------------------------------------
+    # printing
+    # ----------------------------------------------------------------------------------
+    def __repr__(self) -> str:
+        from .printing import format_array
+
+        return format_array(self, as_repr=True)
+
+    def __str__(self) -> str:
+        from .printing import format_array
+
+        return format_array(self, as_repr=False)
+
+    # ----------------------------------------------------------------------------------
+    # not supported yet: refuse clearly instead of giving Python's defaults
+    # ----------------------------------------------------------------------------------
+    def _not_yet(self, what: str):
+        raise NotImplementedError(f"{what} on DNDarrays is not supported yet")
+
+    def __getitem__(self, key: Any) -> DNDarray:
+        self._not_yet("indexing (x[...])")
+
+    def __setitem__(self, key: Any, value: Any) -> None:
+        self._not_yet("item assignment (x[...] = v)")
+
+    def __iter__(self):
+        self._not_yet("iteration")
+
+    def __eq__(self, other: object):
+        self._not_yet("comparison (==)")
+
+    def __ne__(self, other: object):
+        self._not_yet("comparison (!=)")
