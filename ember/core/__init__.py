@@ -7,7 +7,7 @@ from .devices import Device, cpu, get_device, gpu_available, use_device
 from .dndarray import DNDarray
 from .dtypes import *
 from .dtypes import __all__ as _dtypes_all
-from .printing import get_printoptions, printoptions, set_printoptions
+from .printing import get_printoptions, print0, printoptions, set_printoptions
 from .validation import AxisError
 
 __all__ = [
@@ -21,6 +21,7 @@ __all__ = [
     "get_printoptions",
     "set_printoptions",
     "printoptions",
+    "print0",
     "__array_namespace_info__",
     *_creation_all,
     *_dtypes_all,

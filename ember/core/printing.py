@@ -2,7 +2,8 @@
 
 A large array is summarised with ``...`` as NumPy does, and only the items that are shown
 (``edgeitems`` from each end of each long axis) are gathered, never the whole array.
-Printing is collective: every rank must call it (every rank gets the same string).
+Printing is collective: every rank must format the array (every rank gets the same
+string); use :func:`print0` to print once, on rank 0.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ import torch
 
 from .distribution import local_range
 
-__all__ = ["get_printoptions", "set_printoptions", "printoptions", "format_array"]
+__all__ = ["get_printoptions", "set_printoptions", "printoptions", "format_array", "print0"]
 
 _options: dict[str, Any] = {}
 
@@ -28,6 +29,7 @@ def get_printoptions() -> dict[str, Any]:
 def set_printoptions(**options: Any) -> None:
     """Set print options for DNDarrays: NumPy's names (``precision``, ``threshold``,
     ``edgeitems``, ``linewidth``, ``suppress``, ...), without changing NumPy's own.
+    As in NumPy, an option given as None keeps its current value.
 
     Examples
     --------
@@ -35,6 +37,7 @@ def set_printoptions(**options: Any) -> None:
     >>> em.set_printoptions(precision=2)
     >>> em.set_printoptions(precision=8)
     """
+    options = {name: value for name, value in options.items() if value is not None}
     unknown = set(options) - set(np.get_printoptions())
     if unknown:
         raise TypeError(f"set_printoptions got unknown option(s) {sorted(unknown)}")
@@ -58,12 +61,13 @@ def printoptions(**options: Any):
 def _shown_indices(extent: int, edgeitems: int, summarise: bool) -> torch.Tensor:
     """Global indices of the items shown along an axis of length ``extent``.
 
-    A summarised axis keeps one hidden middle item, so that NumPy, seeing more than
-    ``2 * edgeitems`` items, draws the ``...`` in its place.
+    A summarised axis keeps one hidden item just before the trailing edge, so that NumPy,
+    seeing more than ``2 * edgeitems`` items, draws the ``...`` in its place (and, for
+    ``edgeitems=0``, shows the last item, as NumPy does).
     """
     if not summarise or extent <= 2 * edgeitems:
         return torch.arange(extent)
-    return torch.cat([torch.arange(edgeitems + 1), torch.arange(extent - edgeitems, extent)])
+    return torch.cat([torch.arange(edgeitems), torch.arange(extent - edgeitems - 1, extent)])
 
 
 def _shown_items(x) -> tuple[np.ndarray, bool]:
@@ -109,3 +113,28 @@ def format_array(x, as_repr: bool) -> str:
     if x.device.type != "cpu":
         suffix += f", device={x.device}"
     return f"{prefix}{body}{suffix})"
+
+
+def print0(*objects: Any, sep: str = " ", end: str = "\n", file: Any = None,
+           flush: bool = False) -> None:
+    """``print`` on rank 0 only, formatting the objects on every rank.
+
+    Formatting a split DNDarray is collective (the shown items are gathered), so
+    ``if rank == 0: print(x)`` would leave rank 0 waiting for the others; call
+    ``print0(x)`` on every rank instead.
+
+    Notes
+    -----
+    Communication: that of ``str`` of each DNDarray argument (a small Allgatherv each).
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> em.print0("x:", em.arange(3, split=0))  # doctest: +SKIP
+    x: [0 1 2]
+    """
+    text = sep.join(str(obj) for obj in objects)
+    from ..comm import get_comm
+
+    if get_comm().rank == 0:
+        print(text, end=end, file=file, flush=flush)
