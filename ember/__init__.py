@@ -11,6 +11,13 @@ Examples
 np.int64(45)
 """
 
+import os as _os
+
+# Large torch CPU tensors on transparent huge pages, as NumPy does for its arrays: fresh
+# multi-MB buffers (every redistribution makes some) then cost a fraction of the page
+# faults. Torch reads this at its first allocation; an explicit setting wins.
+_os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
+
 from ._version import __version__
 from .comm import Communicator, get_comm, use_comm
 from .core import *

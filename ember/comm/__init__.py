@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from .communicator import Communicator, PendingTransfer
-from .world import configure_threads, launched_by_mpi, node_layout, world_handle
+from .world import configure_threads, core_sharing, launched_by_mpi, node_layout, world_handle
 
 __all__ = [
     "Communicator",
@@ -19,12 +19,13 @@ __all__ = [
     "local_rank",
     "local_size",
     "num_threads",
+    "launched_by_mpi",
 ]
 
 _world_handle = world_handle()
 _world = Communicator(_world_handle)
 local_rank, local_size = node_layout(_world_handle)
-num_threads = configure_threads(local_size)
+num_threads = configure_threads(core_sharing(_world_handle))
 _default = _world
 
 

@@ -6,18 +6,24 @@ error messages). Every method is collective over the communicator unless it says
 otherwise, so every rank must call it, in the same order.
 
 With one process nothing here touches MPI: every collective returns its input (or the
-trivially reduced value) at once. Tensors on a GPU are staged through host memory unless
-the MPI library is CUDA-aware (``EMBER_CUDA_AWARE_MPI=1``).
+trivially reduced value) at once, after validating its arguments as with many, and a
+message sent to oneself waits in a local mailbox until received. Tensors on a GPU are
+staged through host memory unless the MPI library is CUDA-aware
+(``EMBER_CUDA_AWARE_MPI=1``).
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Sequence
+import pickle
+from collections import deque
+from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
 import torch
+
+from .mpi_types import reduction_rule
 
 __all__ = ["Communicator"]
 
@@ -40,9 +46,44 @@ def _identity(dtype: torch.dtype, op: str) -> float | int | bool:
     return info.max if op == "min" else info.min
 
 
+def _reduce_alone(tensor: torch.Tensor, op: str) -> torch.Tensor:
+    """The reduction of ``tensor`` over a world of one process (validated as with many)."""
+    compute, _ = reduction_rule(tensor.dtype, op)
+    if compute == torch.bool and tensor.dtype != torch.bool:
+        return (tensor != 0).to(tensor.dtype)
+    return tensor
+
+
 def _leading(shape: Shape, axis: int) -> bool:
     """Whether slabs along ``axis`` are contiguous runs of a C-ordered buffer."""
     return all(extent == 1 for extent in shape[:axis])
+
+
+def _axis(axis: int, ndim: int, name: str = "axis") -> int:
+    """``axis`` made non-negative; ``numpy.exceptions.AxisError`` when out of range."""
+    if not -ndim <= axis < ndim:
+        raise np.exceptions.AxisError(axis, ndim, name)
+    return axis % ndim
+
+
+def _check_counts(counts: Sequence[int], size: int, name: str, total: int | None = None
+                  ) -> list[int]:
+    """``counts`` as a list of ``size`` non-negative ints (summing to ``total`` if given).
+
+    A wrong sum would make MPI read or write past a buffer: ValueError instead.
+    """
+    counts = [int(c) for c in counts]
+    if len(counts) != size or any(c < 0 for c in counts):
+        raise ValueError(f"{name} must be {size} non-negative integers, got {counts}")
+    if total is not None and sum(counts) != total:
+        raise ValueError(f"{name} {counts} must add up to {total}")
+    return counts
+
+
+def _check_root(root: int, size: int) -> None:
+    """ValueError unless ``0 <= root < size``."""
+    if not 0 <= root < size:
+        raise ValueError(f"root must be a rank in [0, {size}), got {root}")
 
 
 def _offsets(counts: Sequence[int]) -> list[int]:
@@ -77,6 +118,8 @@ class Communicator:
         self.handle = handle
         self.rank = 0 if handle is None else handle.Get_rank()
         self.size = 1 if handle is None else handle.Get_size()
+        # With one process, point-to-point messages to oneself wait here, per tag.
+        self._mailbox: dict[int, deque[torch.Tensor]] = {}
 
     def __repr__(self) -> str:
         return f"Communicator(rank={self.rank}, size={self.size})"
@@ -92,7 +135,10 @@ class Communicator:
     @staticmethod
     def _bytes(tensor: torch.Tensor):
         """A byte buffer over ``tensor``'s memory (contiguous; host unless CUDA-aware)."""
-        flat = tensor.reshape(-1).view(torch.uint8)
+        flat = tensor.detach().reshape(-1)
+        # A contiguous tensor of 0 or 1 elements may carry any stride (NumPy gives empty
+        # results zero strides); bytes can only be viewed with a unit stride.
+        flat = flat.as_strided((flat.numel(),), (1,)).view(torch.uint8)
         if flat.is_cuda:
             torch.cuda.current_stream(flat.device).synchronize()
             return flat
@@ -103,7 +149,7 @@ class Communicator:
         """``tensor`` made contiguous, and moved to host memory if MPI cannot read the GPU."""
         if tensor.is_cuda and not _CUDA_AWARE:
             tensor = tensor.cpu()
-        return tensor.contiguous()
+        return tensor.detach().resolve_conj().resolve_neg().contiguous()
 
     @staticmethod
     def _empty_like_staged(shape: Shape, like: torch.Tensor) -> torch.Tensor:
@@ -122,30 +168,42 @@ class Communicator:
             Same shape and dtype on every rank.
         op : {"sum", "prod", "min", "max", "land", "lor"}
             float16 and bfloat16 are reduced in float32 and rounded back once; booleans
-            support min/max/land/lor; complex numbers sum/prod.
+            support min/max/land/lor; complex numbers sum/prod/land/lor. min/max of
+            floats propagate NaN (as NumPy); land/lor of any dtype give 0 or 1.
+
+        Raises
+        ------
+        ValueError
+            For an unknown ``op``.
+        TypeError
+            For min/max of complex numbers and sum/prod of booleans (on every process
+            count, before any communication).
 
         Returns
         -------
         torch.Tensor
-            A new tensor on ``tensor``'s device (``tensor`` itself with one process).
+            A new tensor on ``tensor``'s device (``tensor`` itself with one process,
+            except for land/lor of non-booleans, which give 0 or 1 as with many).
 
         Notes
         -----
         Communication: one MPI_Allreduce of ``tensor.numel()`` elements.
         """
         if self.size == 1:
-            return tensor
+            return _reduce_alone(tensor, op)
         return self._reduce(tensor, op, "Allreduce")
 
     def Scan(self, tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
         """Inclusive prefix reduction over ranks: rank r gets ``op(t_0, ..., t_r)``.
+
+        ``op`` and the dtype rules are those of :meth:`Allreduce`.
 
         Notes
         -----
         Communication: one MPI_Scan of ``tensor.numel()`` elements.
         """
         if self.size == 1:
-            return tensor
+            return _reduce_alone(tensor, op)
         return self._reduce(tensor, op, "Scan")
 
     def Exscan(self, tensor: torch.Tensor, op: str = "sum") -> torch.Tensor:
@@ -158,6 +216,7 @@ class Communicator:
         -----
         Communication: one MPI_Exscan of ``tensor.numel()`` elements.
         """
+        reduction_rule(tensor.dtype, op)
         if self.size == 1:
             return torch.full_like(tensor, _identity(tensor.dtype, op))
         result = self._reduce(tensor, op, "Exscan")
@@ -230,12 +289,15 @@ class Communicator:
     def Bcast(self, tensor: torch.Tensor, root: int = 0) -> torch.Tensor:
         """Broadcast root's ``tensor``; other ranks pass a tensor of the same shape/dtype.
 
-        Returns the received tensor (``tensor`` itself on root).
+        Returns the received tensor (``tensor`` itself on root). Other ranks receive into
+        ``tensor`` itself when it is a contiguous tensor MPI can read, else into a new
+        one: use the returned tensor, and do not count on ``tensor`` being left alone.
 
         Notes
         -----
         Communication: one MPI_Bcast of ``tensor.nbytes`` bytes.
         """
+        _check_root(root, self.size)
         if self.size == 1:
             return tensor
         buffer = self._staged(tensor)
@@ -275,6 +337,12 @@ class Communicator:
         -----
         Communication: one MPI_Allgatherv; each rank receives the whole result.
         """
+        axis = _axis(axis, tensor.dim())
+        if counts is not None:
+            counts = _check_counts(counts, self.size, "counts")
+            if counts[self.rank] != tensor.shape[axis]:
+                raise ValueError(f"counts[{self.rank}] = {counts[self.rank]} but this rank's "
+                                 f"tensor has {tensor.shape[axis]} along axis {axis}")
         if self.size == 1:
             return tensor
         if counts is None:
@@ -336,6 +404,12 @@ class Communicator:
         Communication: one MPI_Alltoallv; each rank sends ``tensor.nbytes`` and receives
         the bytes of ``recv_shape``.
         """
+        send_axis = _axis(send_axis, tensor.dim(), "send_axis")
+        recv_axis = _axis(recv_axis, len(recv_shape), "recv_axis")
+        send_counts = _check_counts(send_counts, self.size, "send_counts",
+                                    tensor.shape[send_axis])
+        recv_counts = _check_counts(recv_counts, self.size, "recv_counts",
+                                    recv_shape[recv_axis])
         if self.size == 1:
             return tensor
         send = self._staged(tensor)
@@ -361,14 +435,43 @@ class Communicator:
     # point to point
     # ----------------------------------------------------------------------------------
     def Send(self, tensor: torch.Tensor, dest: int, tag: int = 0) -> None:
-        """Blocking send of ``tensor``'s bytes to ``dest`` (not collective)."""
+        """Blocking send of ``tensor``'s bytes to ``dest`` (not collective).
+
+        With one process, a message to oneself is kept (copied) until received.
+        """
+        if self.size == 1:
+            self._post(tensor, dest, tag)
+            return
         self.handle.Send(self._bytes(self._staged(tensor)), dest=dest, tag=tag)
 
     def Recv(self, shape: Shape, like: torch.Tensor, source: int, tag: int = 0) -> torch.Tensor:
         """Blocking receive of a tensor of ``shape`` and ``like``'s dtype/device."""
+        if self.size == 1:
+            return self._collect(shape, like, source, tag)
         recv = self._empty_like_staged(shape, like)
         self.handle.Recv(self._bytes(recv), source=source, tag=tag)
         return recv.to(like.device)
+
+    def _post(self, tensor: torch.Tensor, dest: int, tag: int) -> None:
+        """One process: keep a copy of a message sent to oneself."""
+        if dest != 0:
+            raise ValueError(f"dest must be 0 in a world of one process, got {dest}")
+        copy = tensor.detach().resolve_conj().resolve_neg().clone()
+        self._mailbox.setdefault(tag, deque()).append(copy)
+
+    def _collect(self, shape: Shape, like: torch.Tensor, source: int, tag: int) -> torch.Tensor:
+        """One process: the oldest message sent to oneself with ``tag``, as ``shape``."""
+        if source != 0:
+            raise ValueError(f"source must be 0 in a world of one process, got {source}")
+        queue = self._mailbox.get(tag)
+        if not queue:
+            raise RuntimeError(f"receive with tag {tag} has no matching send: it would "
+                               "wait forever in a world of one process")
+        message = queue.popleft()
+        if message.dtype != like.dtype or message.numel() != int(np.prod(shape)):
+            raise ValueError(f"message of {message.numel()} {message.dtype} elements does "
+                             f"not fit shape {tuple(shape)} of dtype {like.dtype}")
+        return message.reshape(tuple(shape)).to(like.device)
 
     def Sendrecv(
         self,
@@ -401,13 +504,23 @@ class Communicator:
 
     def Isend(self, tensor: torch.Tensor, dest: int, tag: int = 0) -> PendingTransfer:
         """Start sending ``tensor`` to ``dest``; ``wait()`` the returned transfer."""
+        if self.size == 1:
+            self._post(tensor, dest, tag)
+            return PendingTransfer(None, tensor, tensor.device)
         send = self._staged(tensor)
         request = self.handle.Isend(self._bytes(send), dest=dest, tag=tag)
-        return PendingTransfer(request, send, send.device)
+        return PendingTransfer(request, send, tensor.device)
 
     def Irecv(self, shape: Shape, like: torch.Tensor, source: int, tag: int = 0
               ) -> PendingTransfer:
-        """Start receiving a tensor of ``shape``; ``wait()`` returns it."""
+        """Start receiving a tensor of ``shape``; ``wait()`` returns it.
+
+        With one process the message is taken at ``wait()``, so the matching ``Isend``
+        may come after this call, as with MPI.
+        """
+        if self.size == 1:
+            return PendingTransfer(None, None, like.device,
+                                   lambda: self._collect(shape, like, source, tag))
         recv = self._empty_like_staged(shape, like)
         request = self.handle.Irecv(self._bytes(recv), source=source, tag=tag)
         return PendingTransfer(request, recv, like.device)
@@ -439,6 +552,7 @@ class Communicator:
 
     def bcast_object(self, obj: Any, root: int = 0) -> Any:
         """Root's ``obj`` on every rank. For small metadata only."""
+        _check_root(root, self.size)
         if self.size == 1:
             return obj
         return self.handle.bcast(obj, root=root)
@@ -457,10 +571,17 @@ class Communicator:
         own error or ``None``; then either all continue, or all raise the error of the
         lowest failing rank.
 
+        The exception travels pickled, so its type, message and attributes (an
+        ``OSError``'s ``filename``, say) are the same on every rank; one that cannot be
+        pickled is raised everywhere as a ``RuntimeError`` naming its type and message.
+
         Notes
         -----
         Communication: one 8-byte Allreduce; on failure, one small Bcast more.
         """
+        if error is not None and not isinstance(error, BaseException):
+            # Still take part in the agreement below: raising here alone would hang the rest.
+            error = TypeError(f"error must be an exception or None, got {type(error).__name__}")
         if self.size == 1:
             if error is not None:
                 raise error
@@ -469,25 +590,46 @@ class Communicator:
         first = int(self.Allreduce(flag, op="min").item())
         if first == self.size:
             return
-        description = None if error is None else (type(error), error.args)
-        kind, args = self.bcast_object(description, root=first)
-        if error is not None and self.rank == first:
+        faithful, payload = _portable(error) if self.rank == first else (None, None)
+        faithful, payload = self.bcast_object((faithful, payload), root=first)
+        if self.rank == first and faithful:
             raise error
-        raise kind(*args)
+        raise pickle.loads(payload) from error
 
 
 class PendingTransfer:
-    """A started non-blocking send or receive; ``wait()`` completes it."""
+    """A started non-blocking send or receive; ``wait()`` completes it.
 
-    def __init__(self, request, buffer: torch.Tensor, device: torch.device) -> None:
+    ``request`` is the MPI request, or ``None`` in a world of one process, where
+    ``complete`` (if given) produces the received tensor at ``wait()``.
+    """
+
+    def __init__(self, request, buffer: torch.Tensor | None, device: torch.device,
+                 complete: Callable[[], torch.Tensor] | None = None) -> None:
         self._request = request
         self._buffer = buffer
         self._device = device
+        self._complete = complete
 
     def wait(self) -> torch.Tensor:
         """Block until done; return the tensor (received data for a receive)."""
-        self._request.Wait()
+        if self._request is not None:
+            self._request.Wait()
+        if self._complete is not None:
+            self._buffer, self._complete = self._complete(), None
         return self._buffer.to(self._device)
+
+
+def _portable(error: BaseException) -> tuple[bool, bytes]:
+    """``(True, error pickled)``, or ``(False, a RuntimeError naming its type and message
+    pickled)`` if ``error`` cannot make the round trip (unpicklable arguments, a
+    constructor that rejects its own args)."""
+    try:
+        payload = pickle.dumps(error)
+        pickle.loads(payload)
+    except Exception:
+        return False, pickle.dumps(RuntimeError(f"{type(error).__qualname__}: {error}"))
+    return True, payload
 
 
 def _slab(shape: Shape, axis: int) -> int:

@@ -5,21 +5,33 @@ bytes (``MPI.BYTE``): it is exact for every dtype, including float16 and bfloat1
 MPI has no portable type for. Only *arithmetic* collectives (Allreduce, Scan, Exscan)
 need typed buffers; this module says which MPI datatype carries each dtype there, and
 in which dtype the arithmetic is done (float16 and bfloat16 are reduced in float32 and
-rounded back once, never sent as an integer type).
+rounded back once, never sent as an integer type; the logical operations are done on
+booleans, as MPI defines them for no floating-point or complex type). Floating-point
+min/max propagate NaN as NumPy does, through a user-defined operation: MPI's own MIN
+and MAX drop a NaN or keep it depending on the order of the operands, so ranks could
+even disagree on the result.
+
+Importing this module does not initialise MPI: :func:`reduction_rule` validates a
+reduction without it, so a world of one process raises the same errors as many.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import numpy as np
 import torch
-from mpi4py import MPI
+
+if TYPE_CHECKING:
+    from mpi4py import MPI
 
 __all__ = [
     "REDUCE_OPS",
     "ReductionPlan",
+    "reduction_rule",
     "reduction_plan",
+    "pair_record",
     "pair_op",
     "pair_datatype",
 ]
@@ -27,32 +39,34 @@ __all__ = [
 #: Names of the reduction operations accepted by the arithmetic collectives.
 REDUCE_OPS = ("sum", "prod", "min", "max", "land", "lor")
 
+# op name -> name of the MPI.Op constant.
 _MPI_OPS = {
-    "sum": MPI.SUM,
-    "prod": MPI.PROD,
-    "min": MPI.MIN,
-    "max": MPI.MAX,
-    "land": MPI.LAND,
-    "lor": MPI.LOR,
+    "sum": "SUM",
+    "prod": "PROD",
+    "min": "MIN",
+    "max": "MAX",
+    "land": "LAND",
+    "lor": "LOR",
 }
 
-# torch dtype -> MPI datatype used for arithmetic on it. float16/bfloat16 are absent on
-# purpose: they are reduced in float32 (see ``reduction_plan``).
+# torch dtype -> name of the MPI datatype used for arithmetic on it. float16/bfloat16
+# are absent on purpose: they are reduced in float32 (see ``reduction_rule``).
 _MPI_ARITHMETIC_TYPES = {
-    torch.bool: MPI.C_BOOL,
-    torch.int8: MPI.INT8_T,
-    torch.uint8: MPI.UINT8_T,
-    torch.int16: MPI.INT16_T,
-    torch.int32: MPI.INT32_T,
-    torch.int64: MPI.INT64_T,
-    torch.float32: MPI.FLOAT,
-    torch.float64: MPI.DOUBLE,
-    torch.complex64: MPI.C_FLOAT_COMPLEX,
-    torch.complex128: MPI.C_DOUBLE_COMPLEX,
+    torch.bool: "C_BOOL",
+    torch.int8: "INT8_T",
+    torch.uint8: "UINT8_T",
+    torch.int16: "INT16_T",
+    torch.int32: "INT32_T",
+    torch.int64: "INT64_T",
+    torch.float32: "FLOAT",
+    torch.float64: "DOUBLE",
+    torch.complex64: "C_FLOAT_COMPLEX",
+    torch.complex128: "C_DOUBLE_COMPLEX",
 }
 
 _REDUCED_IN_FLOAT32 = (torch.float16, torch.bfloat16)
 _COMPLEX = (torch.complex64, torch.complex128)
+_LOGICAL = ("land", "lor")
 
 
 @dataclass(frozen=True)
@@ -74,8 +88,10 @@ class ReductionPlan:
     op: MPI.Op
 
 
-def reduction_plan(dtype: torch.dtype, op: str) -> ReductionPlan:
-    """Return the plan for reducing tensors of ``dtype`` with ``op``.
+def reduction_rule(dtype: torch.dtype, op: str) -> tuple[torch.dtype, str]:
+    """Validate reducing ``dtype`` with ``op``; return ``(compute dtype, MPI op name)``.
+
+    Needs no MPI, so every process count validates alike.
 
     Parameters
     ----------
@@ -90,23 +106,71 @@ def reduction_plan(dtype: torch.dtype, op: str) -> ReductionPlan:
         If ``op`` is unknown.
     TypeError
         If ``op`` is undefined for ``dtype`` (min/max of complex numbers, sum/prod of
-        booleans: cast them first).
+        booleans: cast them first), or ``dtype`` is not supported.
+
+    Examples
+    --------
+    >>> reduction_rule(torch.float16, "sum")
+    (torch.float32, 'SUM')
+    >>> reduction_rule(torch.bool, "max")
+    (torch.bool, 'LOR')
+    """
+    if op not in _MPI_OPS:
+        raise ValueError(f"op must be one of {REDUCE_OPS}, got {op!r}")
+    if dtype in _COMPLEX and op in ("min", "max"):
+        raise TypeError(f"reduction {op!r} is not defined for complex dtype {dtype}")
+    if dtype == torch.bool and op in ("sum", "prod"):
+        raise TypeError(f"reduction {op!r} of booleans: cast to an integer dtype first")
+    if dtype == torch.bool:
+        op = {"min": "land", "max": "lor"}.get(op, op)
+    if op in _LOGICAL:
+        return torch.bool, _MPI_OPS[op]
+    compute = torch.float32 if dtype in _REDUCED_IN_FLOAT32 else dtype
+    if compute not in _MPI_ARITHMETIC_TYPES:
+        raise TypeError(f"reduction of dtype {dtype} is not supported")
+    return compute, _MPI_OPS[op]
+
+
+def reduction_plan(dtype: torch.dtype, op: str) -> ReductionPlan:
+    """Return the plan for reducing tensors of ``dtype`` with ``op`` (initialises MPI).
+
+    Raises the errors of :func:`reduction_rule`.
 
     Examples
     --------
     >>> reduction_plan(torch.float16, "sum").compute_dtype
     torch.float32
     """
-    if op not in _MPI_OPS:
-        raise ValueError(f"op must be one of {REDUCE_OPS}, got {op!r}")
-    if dtype in _COMPLEX and op in ("min", "max", "land", "lor"):
-        raise TypeError(f"reduction {op!r} is not defined for complex dtype {dtype}")
-    if dtype == torch.bool and op in ("sum", "prod"):
-        raise TypeError(f"reduction {op!r} of booleans: cast to an integer dtype first")
-    if dtype == torch.bool:
-        op = {"min": "land", "max": "lor"}.get(op, op)
-    compute = torch.float32 if dtype in _REDUCED_IN_FLOAT32 else dtype
-    return ReductionPlan(compute, _MPI_ARITHMETIC_TYPES[compute], _MPI_OPS[op])
+    from mpi4py import MPI
+
+    compute, op_name = reduction_rule(dtype, op)
+    datatype = getattr(MPI, _MPI_ARITHMETIC_TYPES[compute])
+    if compute.is_floating_point and op_name in _NAN_UFUNCS:
+        return ReductionPlan(compute, datatype, _nan_propagating_op(op_name, compute))
+    return ReductionPlan(compute, datatype, getattr(MPI, op_name))
+
+
+_NAN_UFUNCS = {"MIN": np.minimum, "MAX": np.maximum}
+_NUMPY_FLOATS = {torch.float32: np.float32, torch.float64: np.float64}
+_nan_ops: dict[tuple[str, torch.dtype], MPI.Op] = {}
+
+
+def _nan_propagating_op(op_name: str, dtype: torch.dtype) -> MPI.Op:
+    """A commutative MPI min/max on ``dtype`` where NaN wins, as ``numpy.minimum`` (cached)."""
+    from mpi4py import MPI
+
+    key = (op_name, dtype)
+    op = _nan_ops.get(key)
+    if op is None:
+        ufunc, np_dtype = _NAN_UFUNCS[op_name], _NUMPY_FLOATS[dtype]
+
+        def merge(inbuf, inoutbuf, datatype) -> None:
+            result = np.frombuffer(inoutbuf, dtype=np_dtype)
+            ufunc(np.frombuffer(inbuf, dtype=np_dtype), result, out=result)
+
+        op = MPI.Op.Create(merge, commute=True)
+        _nan_ops[key] = op
+    return op
 
 
 # --------------------------------------------------------------------------------------
@@ -124,6 +188,8 @@ def pair_record(value_dtype: np.dtype) -> np.dtype:
 
 def pair_datatype(record: np.dtype) -> MPI.Datatype:
     """A committed MPI datatype of ``record.itemsize`` contiguous bytes (cached)."""
+    from mpi4py import MPI
+
     datatype = _pair_datatypes.get(record.itemsize)
     if datatype is None:
         datatype = MPI.BYTE.Create_contiguous(record.itemsize).Commit()
@@ -156,6 +222,8 @@ def pair_op(kind: str, record: np.dtype) -> MPI.Op:
     record : numpy.dtype
         The record layout from :func:`pair_record`.
     """
+    from mpi4py import MPI
+
     key = (kind, record)
     op = _pair_ops.get(key)
     if op is None:

@@ -13,7 +13,8 @@ import traceback
 
 import torch
 
-__all__ = ["launched_by_mpi", "world_handle", "node_layout", "configure_threads"]
+__all__ = ["launched_by_mpi", "world_handle", "node_layout", "core_sharing",
+           "configure_threads"]
 
 # Variables that MPI launchers set in every process they start (MPICH/Hydra, Intel MPI,
 # Open MPI, PMIx, MVAPICH, Slurm).
@@ -69,20 +70,68 @@ def node_layout(handle) -> tuple[int, int]:
         node.Free()
 
 
+def _affinity() -> frozenset[int] | None:
+    """The cores this process may run on, where the platform says."""
+    if not hasattr(os, "sched_getaffinity"):
+        return None
+    return frozenset(os.sched_getaffinity(0))
+
+
+def core_sharing(handle) -> int:
+    """How many processes on this node, this one included, may run on this one's cores.
+
+    The node's process count when none is pinned (or inside a container that restricts
+    every process to the same cores); 1 when each is pinned to cores of its own (``srun
+    --cpu-bind``, ``mpiexec --bind-to core``).
+
+    Collective over ``handle`` (one ``Split_type`` and one small allgather); 1 without
+    MPI.
+    """
+    if handle is None:
+        return 1
+    from mpi4py import MPI
+
+    node = handle.Split_type(MPI.COMM_TYPE_SHARED)
+    try:
+        masks = node.allgather(_affinity())
+    finally:
+        node.Free()
+    mine = _affinity()
+    if mine is None:
+        return len(masks)
+    return sum(1 for mask in masks if mask is None or mask & mine)
+
+
+def _explicit_threads() -> int | None:
+    """The thread count from ``EMBER_NUM_THREADS`` or ``OMP_NUM_THREADS``, if set.
+
+    ``OMP_NUM_THREADS`` may list one count per nesting level ("4,2"): the first counts.
+    """
+    for name in ("EMBER_NUM_THREADS", "OMP_NUM_THREADS"):
+        first = os.environ.get(name, "").split(",")[0].strip()
+        if first.isdigit():
+            return max(1, int(first))
+    return None
+
+
 def configure_threads(local_size: int) -> int:
-    """Give each process on a node its share of the cores for torch's intra-op threads.
+    """Give each process its share of its cores for torch's intra-op threads.
+
+    Parameters
+    ----------
+    local_size : int
+        How many processes share this process's cores (see :func:`core_sharing`).
 
     Left alone when the user set ``OMP_NUM_THREADS`` (or ``EMBER_NUM_THREADS``, which
-    wins). Returns the number of threads in use.
+    wins): then that many threads. Otherwise ``max(1, cores // local_size)``, where
+    ``cores`` are those this process may run on. Returns the number of threads in use.
+
+    Communication: none.
     """
-    explicit = os.environ.get("EMBER_NUM_THREADS") or os.environ.get("OMP_NUM_THREADS")
-    if explicit:
-        threads = max(1, int(explicit))
-    else:
-        usable = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else 0
-        usable = usable or os.cpu_count() or 1
-        pinned = usable < (os.cpu_count() or usable)
-        threads = usable if pinned else max(1, usable // max(1, local_size))
+    threads = _explicit_threads()
+    if threads is None:
+        usable = len(_affinity() or ()) or os.cpu_count() or 1
+        threads = max(1, usable // max(1, local_size))
     if torch.get_num_threads() != threads:
         torch.set_num_threads(threads)
     return threads

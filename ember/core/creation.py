@@ -6,14 +6,17 @@ default floating dtype is ember's (float32 unless changed by ``set_default_dtype
 in PyTorch.
 
 Communication: none, except :func:`array` with ``is_split`` (one small Allgather of the
-block shapes) and :func:`meshgrid` of split inputs (one Allgatherv of each 1-d input
-that does not give the split axis).
+block shapes), :func:`array` of a DNDarray with another ``split`` (a redistribution),
+:func:`full` with a split DNDarray fill value (one Allgatherv of it) and
+:func:`meshgrid` of split inputs (one Allgatherv of each input that does not give the
+split axis).
 """
 
 from __future__ import annotations
 
 import math
 import numbers
+import operator
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -29,10 +32,9 @@ from .dtypes import (
     default_int_dtype,
     from_torch,
     get_default_dtype,
-    result_type,
 )
 from .dtypes import dtype as as_dtype
-from .validation import sanitize_shape, sanitize_split
+from .validation import sanitize_axis, sanitize_shape, sanitize_split
 
 __all__ = [
     "array",
@@ -109,6 +111,24 @@ def _scalar_dtype(value: Any):
     raise TypeError(f"expected a number, got {type(value).__name__}")
 
 
+def _cast_scalar(value: Any, target) -> torch.Tensor:
+    """``value`` as a 0-d tensor of ``target``, cast as NumPy's ``full`` does: unsafe
+    casting, except that a Python int out of the integer type's range is an OverflowError
+    (NEP 50) and complex -> real drops the imaginary part."""
+    if isinstance(value, torch.Tensor):
+        value = value.detach().cpu()
+        if value.dtype == torch.bfloat16:
+            return value.to(target.torch)
+        value = value.resolve_conj().numpy()
+    if target.numpy is not None:
+        cell = np.empty((), dtype=target.numpy)
+        np.copyto(cell, value, casting="unsafe")
+        return torch.from_numpy(cell)
+    cell = np.empty((), dtype=np.float64)  # bfloat16: NumPy's rules to float64, then round
+    np.copyto(cell, value, casting="unsafe")
+    return torch.from_numpy(cell).to(target.torch)
+
+
 # --------------------------------------------------------------------------------------
 # from data
 # --------------------------------------------------------------------------------------
@@ -141,7 +161,7 @@ def _to_tensor(obj: Any, target) -> tuple[torch.Tensor, bool]:
         shared = True
     elif isinstance(obj, np.ndarray) and obj.flags.writeable and obj.dtype.byteorder in "=|":
         as_dtype(obj.dtype)
-        tensor = torch.from_numpy(np.ascontiguousarray(obj))
+        tensor = torch.from_numpy(obj if obj.flags.c_contiguous else np.array(obj, order="C"))
         shared = tensor.data_ptr() == obj.__array_interface__["data"][0]
     elif hasattr(obj, "__dlpack__") and not isinstance(obj, np.ndarray):
         tensor = torch.from_dlpack(obj)
@@ -154,12 +174,23 @@ def _to_tensor(obj: Any, target) -> tuple[torch.Tensor, bool]:
     return tensor, shared
 
 
-def _assemble(local: torch.Tensor, axis: Any, comm: Communicator) -> DNDarray:
+def _assemble(local: torch.Tensor | None, error: Exception | None, axis: Any,
+              comm: Communicator) -> DNDarray:
     """Join per-rank blocks along ``axis`` into one array, checking that they fit.
 
-    Communication: one small Allgather of the blocks' shapes and dtypes.
+    ``error`` is this rank's failure to make its block (the input is data, so only some
+    ranks may fail); it is raised on every rank.
+
+    Communication: one small Allgather of the blocks' shapes and dtypes (or errors).
     """
-    described = comm.allgather_object((tuple(local.shape), str(local.dtype)))
+    mine = ("error", type(error), error.args) if error is not None else (
+        tuple(local.shape), str(local.dtype))
+    described = comm.allgather_object(mine)
+    failed = next((d for d in described if d[0] == "error"), None)
+    if failed is not None:
+        if error is not None:
+            raise error
+        raise failed[1](*failed[2])
     shapes = [shape for shape, _ in described]
     if len({len(shape) for shape in shapes}) != 1:
         raise ValueError(f"is_split: the blocks have different numbers of dimensions: {shapes}")
@@ -202,10 +233,13 @@ def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int =
     order : {"K", "C", "A"}
         Accepted for compatibility; ember arrays are C-ordered ("F" is not supported).
     split : int, optional
-        Cut the replicated input along this axis; each rank keeps its block.
+        Cut the replicated input along this axis (an axis of the result, after
+        ``ndmin``); each rank keeps its block. A DNDarray input is redistributed to this
+        split; None keeps its distribution.
     is_split : int, optional
         ``obj`` is this rank's block along this axis; blocks must agree in dtype and in
-        their extents along the other axes.
+        their extents along the other axes (ValueError on every rank otherwise). An
+        error making one rank's block is raised on every rank.
     device : str or Device, optional
         Default: the input's device for tensors and DNDarrays, else the default device.
     comm : Communicator, optional
@@ -238,22 +272,19 @@ def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int =
         return _from_dndarray(obj, target, copy, ndmin, split, is_split, device, comm)
     comm = sanitize_comm(comm)
     place = sanitize_device(device).torch_device if device is not None else None
-    tensor, shared = _to_tensor(obj, target)
-    if place is None and not isinstance(obj, torch.Tensor):
-        place = sanitize_device(None).torch_device
-    if place is not None and tensor.device != place:
-        tensor, shared = tensor.to(place), False
-    if copy is False and not shared:
-        raise ValueError("copy=False was given, but the input must be copied to make an array")
-    if tensor.ndim < ndmin:
-        tensor = tensor.reshape((1,) * (ndmin - tensor.ndim) + tuple(tensor.shape))
     if is_split is not None:
-        tensor = tensor.clone() if copy and shared else tensor
-        return _assemble(tensor, is_split, comm)
-    split = sanitize_split(split, tensor.ndim)
+        # each rank's block is different data: a failure on one rank is raised on all
+        try:
+            tensor = _local_tensor(obj, target, copy, ndmin, place)
+        except Exception as error:  # re-raised on every rank
+            return _assemble(None, error, is_split, comm)
+        return _assemble(tensor, None, is_split, comm)
     if split is None:
-        tensor = tensor.clone() if copy and shared else tensor
+        tensor = _local_tensor(obj, target, copy, ndmin, place)
         return DNDarray(tensor, tuple(tensor.shape), None, comm)
+    # the block is copied below (unless copy=False), so the whole need not be
+    tensor = _local_tensor(obj, target, False if copy is False else None, ndmin, place)
+    split = sanitize_split(split, tensor.ndim)
     counts = balanced_counts(tensor.shape[split], comm.size)
     start, stop = local_range(counts, comm.rank)
     block = tensor.narrow(split, start, stop - start)
@@ -262,30 +293,51 @@ def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int =
     return DNDarray(block, tuple(tensor.shape), split, comm, counts)
 
 
+def _local_tensor(obj: Any, target, copy: bool | None, ndmin: int, place) -> torch.Tensor:
+    """``obj`` as a tensor of ``target`` dtype on ``place`` with at least ``ndmin`` dims.
+
+    ``copy=True``: the result never shares memory with ``obj``; ``copy=False``: it must
+    (ValueError otherwise); ``None``: it shares memory when it can.
+    """
+    tensor, shared = _to_tensor(obj, target)
+    if place is None and not isinstance(obj, torch.Tensor):
+        place = sanitize_device(None).torch_device
+    if place is not None and tensor.device != place:
+        tensor, shared = tensor.to(place), False
+    if copy is False and not shared:
+        raise ValueError("copy=False was given, but the input must be copied to make an array")
+    if copy and shared:
+        tensor = tensor.clone()
+    if tensor.ndim < ndmin:
+        tensor = tensor.reshape((1,) * (ndmin - tensor.ndim) + tuple(tensor.shape))
+    return tensor
+
+
 def _from_dndarray(x: DNDarray, target, copy, ndmin, split, is_split, device, comm
                    ) -> DNDarray:
     if is_split is not None:
         raise ValueError("is_split cannot be used with a DNDarray input; use split")
     if comm is not None and sanitize_comm(comm) is not x.comm:
         raise ValueError("comm differs from the input DNDarray's communicator")
-    needs_copy = (target is not None and target != x.dtype) or (
-        device is not None and sanitize_device(device) != x.device) or (
-        split is not None and sanitize_split(split, x.ndim) != x.split)
-    if copy is False and needs_copy:
+    extra = max(0, ndmin - x.ndim)  # ``split`` counts the axes of the result, as for data
+    split = None if split is None else sanitize_split(split, x.ndim + extra)
+    old_split = None if x.split is None else x.split + extra
+    resplit = split is not None and split != old_split
+    fresh = (target is not None and target != x.dtype) or (
+        device is not None and sanitize_device(device) != x.device) or resplit
+    if copy is False and fresh:
         raise ValueError("copy=False was given, but the input must be copied to make an array")
     result = x if target is None else x.astype(target, copy=False)
     if device is not None:
         result = result.to(device)
-    if split is not None and sanitize_split(split, x.ndim) != x.split:
-        result = result.resplit(split)
-    if copy and result is x:
-        result = x.copy()
-    if x.ndim < ndmin:
-        extra = ndmin - x.ndim
+    if extra:
         local = result.larray.reshape((1,) * extra + tuple(result.larray.shape))
-        new_split = None if result.split is None else result.split + extra
-        result = DNDarray(local, (1,) * extra + result.shape, new_split, result.comm,
+        result = DNDarray(local, (1,) * extra + result.shape, old_split, result.comm,
                           result.counts)
+    if resplit:
+        result = result.resplit(split)
+    elif copy and not fresh:
+        result = result.copy()
     return result
 
 
@@ -349,6 +401,10 @@ def empty(shape: Any, dtype: Any = None, order: str = "C", *, split: int | None 
           device: Any = None, comm: Communicator | None = None) -> DNDarray:
     """An uninitialised array of ``shape`` (default float dtype).
 
+    Each rank's block along ``split`` is left uninitialised. A replicated result
+    (``split=None``) is zero-filled instead, so that every rank holds the same data
+    (garbage that differs between ranks would break that invariant).
+
     Notes
     -----
     Communication: none.
@@ -359,7 +415,8 @@ def empty(shape: Any, dtype: Any = None, order: str = "C", *, split: int | None 
     >>> em.empty((2, 3), split=1).shape
     (2, 3)
     """
-    return _filled(shape, dtype, split, device, comm, order, torch.empty)
+    return _filled(shape, dtype, split, device, comm, order,
+                   torch.zeros if split is None else torch.empty)
 
 
 def zeros(shape: Any, dtype: Any = None, order: str = "C", *, split: int | None = None,
@@ -403,11 +460,13 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
     broadcasts to ``shape``).
 
     The dtype defaults to the fill value's: bool, int64, ember's default float or
-    complex dtype for Python scalars; the array's dtype for array-likes.
+    complex dtype for Python scalars; the array's dtype for array-likes and NumPy or
+    torch scalars. The value is cast as NumPy does (a Python int out of range of an
+    integer ``dtype`` raises OverflowError).
 
     Notes
     -----
-    Communication: none.
+    Communication: none, except one Allgatherv of a split DNDarray ``fill_value``.
 
     Examples
     --------
@@ -419,13 +478,13 @@ def full(shape: Any, fill_value: Any, dtype: Any = None, order: str = "C", *,
     shape = sanitize_shape(shape)
     place = sanitize_device(device).torch_device
     if isinstance(fill_value, DNDarray):
-        fill_value = fill_value.numpy()
+        fill_value = fill_value._full_tensor()
     if np.ndim(fill_value) == 0:
         target = as_dtype(dtype) if dtype is not None else _scalar_dtype(fill_value)
-        value = fill_value.item() if isinstance(fill_value, (np.ndarray, torch.Tensor)) else fill_value
+        value = _cast_scalar(fill_value, target).to(place)
         return _build(shape, split, sanitize_comm(comm),
-                      lambda local_shape, _: torch.full(local_shape, value, dtype=target.torch,
-                                                        device=place))
+                      lambda local_shape, _: torch.empty(local_shape, dtype=target.torch,
+                                                         device=place).fill_(value))
     values = array(fill_value, dtype, device=device, comm=comm).larray
     try:
         whole = values.broadcast_to(shape)
@@ -574,16 +633,21 @@ def arange(start: Any, /, stop: Any = None, step: Any = None, dtype: Any = None,
         length = max(0, -((start - stop) // step))
     else:
         length = max(0, math.ceil((stop - start) / step))
+    if target.kind == "b" and length > 2:
+        raise TypeError("arange() is only supported for booleans when the result has at "
+                        "most length 2.")
     place = sanitize_device(device).torch_device
 
     def block(local_shape, offset):
         if integral and target.kind in "iu":
             return torch.arange(start + offset * step, start + (offset + local_shape[0]) * step,
                                 step, dtype=target.torch, device=place)[:local_shape[0]]
-        # NumPy: first = T(start), delta = T(start + step) - first, x[i] = first + i * delta
+        # NumPy: first = T(start), delta = T(start + step) - first, x[i] = first + i * delta,
+        # with float16 (here also bfloat16) computed in float32 from the rounded first two
         compute = target.torch if target.kind in "iu" or target.itemsize >= 4 else torch.float32
-        first = torch.tensor(start, dtype=torch.float64).to(compute)
-        delta = torch.tensor(start + step, dtype=torch.float64).to(compute) - first
+        first = torch.tensor(start, dtype=torch.float64).to(target.torch).to(compute)
+        second = torch.tensor(start + step, dtype=torch.float64).to(target.torch).to(compute)
+        delta = second - first
         index = torch.arange(offset, offset + local_shape[0], device=place).to(compute)
         return (first.to(place) + index * delta.to(place)).to(target.torch)
 
@@ -625,15 +689,23 @@ def _real_endpoint(name: str, value: Any) -> float:
 
 
 def _spaced(start: float, stop: float, num: int, endpoint: bool, dtype: Any, split: Any,
-            device: Any, comm: Any, transform: Callable[[torch.Tensor], torch.Tensor]
+            device: Any, comm: Any,
+            transform: Callable[[torch.Tensor, torch.Tensor], torch.Tensor] | None = None
             ) -> DNDarray:
+    """``transform(linspace values, their indices)`` in float64, cast to ``dtype``.
+
+    Without ``transform`` (linspace) integer dtypes are floored, as NumPy 2's linspace;
+    with one (logspace, geomspace) they are truncated, as NumPy's ``astype``.
+    """
     target = get_default_dtype() if dtype is None else as_dtype(dtype)
     place = sanitize_device(device).torch_device
 
     def block(local_shape, offset):
         index = torch.arange(offset, offset + local_shape[0], device=place)
-        values = transform(_linspace_values(start, stop, num, endpoint, index)[0])
-        if target.kind in "iu":
+        values = _linspace_values(start, stop, num, endpoint, index)[0]
+        if transform is not None:
+            values = transform(values, index)
+        elif target.kind in "iu":
             values = torch.floor(values)
         return values.to(target.torch)
 
@@ -661,9 +733,8 @@ def linspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, retste
     """
     num = _check_num(num)
     start, stop = _real_endpoint("start", start), _real_endpoint("stop", stop)
-    if axis not in (0, -1):
-        raise ValueError(f"axis {axis} is out of bounds for the 1-d result")
-    result = _spaced(start, stop, num, endpoint, dtype, split, device, comm, lambda v: v)
+    sanitize_axis(axis, 1)
+    result = _spaced(start, stop, num, endpoint, dtype, split, device, comm)
     if retstep:
         return result, _linspace_values(start, stop, num, endpoint, torch.zeros(0))[1]
     return result
@@ -687,10 +758,9 @@ def logspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, base: 
     num = _check_num(num)
     start, stop = _real_endpoint("start", start), _real_endpoint("stop", stop)
     base = _real_endpoint("base", base)
-    if axis not in (0, -1):
-        raise ValueError(f"axis {axis} is out of bounds for the 1-d result")
+    sanitize_axis(axis, 1)
     return _spaced(start, stop, num, endpoint, dtype, split, device, comm,
-                   lambda v: torch.pow(torch.tensor(base, dtype=torch.float64), v))
+                   lambda v, _: torch.pow(torch.tensor(base, dtype=torch.float64), v))
 
 
 def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype: Any = None,
@@ -716,20 +786,17 @@ def geomspace(start: Any, stop: Any, num: int = 50, endpoint: bool = True, dtype
     if (start < 0) != (stop < 0):
         raise NotImplementedError("geomspace between endpoints of opposite signs (complex "
                                   "results) is not supported")
-    if axis not in (0, -1):
-        raise ValueError(f"axis {axis} is out of bounds for the 1-d result")
+    sanitize_axis(axis, 1)
     sign = -1.0 if start < 0 else 1.0
     log_start, log_stop = math.log10(abs(start)), math.log10(abs(stop))
-    last = num - 1
 
-    def transform(exponents: torch.Tensor) -> torch.Tensor:
+    def transform(exponents: torch.Tensor, index: torch.Tensor) -> torch.Tensor:
         values = sign * torch.pow(torch.tensor(10.0, dtype=torch.float64), exponents)
         # NumPy pins the first value, and the last one when it is an endpoint.
-        index = torch.round((exponents - log_start) / ((log_stop - log_start) or 1.0)
-                            * (last if endpoint else num))
         values = torch.where(index == 0, torch.tensor(start, dtype=torch.float64), values)
         if endpoint and num > 1:
-            values = torch.where(index == last, torch.tensor(stop, dtype=torch.float64), values)
+            values = torch.where(index == num - 1, torch.tensor(stop, dtype=torch.float64),
+                                 values)
         return values
 
     return _spaced(log_start, log_stop, num, endpoint, dtype, split, device, comm, transform)
@@ -771,7 +838,10 @@ def eye(N: int, M: int | None = None, k: int = 0, dtype: Any = None, order: str 
     [[0, 1, 0], [0, 0, 1]]
     """
     _check_order(order)
-    k = int(k)
+    try:
+        k = operator.index(k)
+    except TypeError:
+        raise TypeError(f"k must be an integer, got {type(k).__name__}") from None
     return _matrix(N, M, dtype, split, device, comm, lambda r, c: c - r == k)
 
 
@@ -807,7 +877,9 @@ def tri(N: int, M: int | None = None, k: int = 0, dtype: Any = None, *,
     >>> em.tri(2, dtype=em.int64).tolist()
     [[1, 0], [1, 1]]
     """
-    k = int(k)
+    if not isinstance(k, numbers.Real):
+        raise TypeError(f"k must be a real number, got {type(k).__name__}")
+    k = int(k)  # as NumPy, which makes its column indices with an integer arange
     return _matrix(N, M, dtype, split, device, comm, lambda r, c: c <= r + k)
 
 
@@ -816,12 +888,15 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     """Coordinate arrays from 1-d coordinate vectors (NumPy's meshgrid).
 
     The outputs are split along the output axis of the first input that is a split
-    DNDarray (keeping that input's counts); every other input is replicated. N-d inputs
-    are flattened, as in NumPy.
+    DNDarray (keeping that input's counts if it is 1-d, balanced otherwise); every other
+    input is replicated. N-d inputs are flattened, as in NumPy. With ``sparse=True``
+    only the output that varies along the split axis is split; the others are
+    replicated.
 
     Notes
     -----
-    Communication: one Allgatherv of each split input other than the first split one.
+    Communication: one Allgatherv of each split input other than the first split one
+    (and of that one too when it is not 1-d).
 
     Examples
     --------
@@ -840,15 +915,20 @@ def meshgrid(*xi: Any, copy: bool = True, sparse: bool = False, indexing: str = 
     axes = list(range(ndim))
     if indexing == "xy" and ndim > 1:
         axes[0], axes[1] = 1, 0
-    driver = next((i for i, x in enumerate(arrays) if x.split is not None and x.ndim == 1
-                   and x.comm.size > 1), None)
+    driver = next((i for i, x in enumerate(arrays) if x.split is not None), None)
     comm = arrays[driver].comm if driver is not None else arrays[0].comm
-    vectors = [x.larray if i == driver else x._full_tensor().reshape(-1)
+    vectors = [x.larray if i == driver and x.ndim == 1 else x._full_tensor().reshape(-1)
                for i, x in enumerate(arrays)]
     lengths = [x.size for x in arrays]
     shape = tuple(lengths[axes.index(axis)] for axis in range(ndim))
     split = None if driver is None else axes[driver]
-    counts = None if driver is None else arrays[driver].counts
+    counts = None
+    if driver is not None:
+        counts = arrays[driver].counts
+        if arrays[driver].ndim != 1:  # flattened: cut the gathered vector, balanced
+            counts = balanced_counts(lengths[driver], comm.size)
+            start, stop = local_range(counts, comm.rank)
+            vectors[driver] = vectors[driver][start:stop]
     outputs = []
     for i, vector in enumerate(vectors):
         view_shape = [1] * ndim

@@ -20,6 +20,8 @@ def balanced_counts(n: int, size: int) -> tuple[int, ...]:
     >>> balanced_counts(7, 3)
     (3, 2, 2)
     """
+    if n < 0 or size < 1:
+        raise ValueError(f"balanced_counts needs n >= 0 and size >= 1, got n={n}, size={size}")
     base, extra = divmod(n, size)
     return tuple(base + (rank < extra) for rank in range(size))
 

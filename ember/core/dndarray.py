@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Sequence
 from typing import Any
 
@@ -237,6 +238,14 @@ class DNDarray:
             One non-negative count per rank, summing to ``shape[split]``; balanced when
             not given.
 
+        Raises
+        ------
+        TypeError
+            If a count is not an integer.
+        ValueError
+            If the counts do not fit the array, or the array is not split (checked on
+            replicated metadata, so every rank raises before any communication).
+
         Notes
         -----
         Communication: one Alltoallv of the items whose owner changes.
@@ -259,7 +268,10 @@ class DNDarray:
         extent = self._shape[self._split]
         if counts is None:
             counts = balanced_counts(extent, self._comm.size)
-        counts = tuple(int(c) for c in counts)
+        try:
+            counts = tuple(operator.index(c) for c in counts)
+        except TypeError:
+            raise TypeError(f"counts must be a sequence of integers, got {counts!r}") from None
         if len(counts) != self._comm.size or any(c < 0 for c in counts) or sum(counts) != extent:
             raise ValueError(
                 f"counts must be {self._comm.size} non-negative integers summing to "
@@ -298,16 +310,25 @@ class DNDarray:
         full = self._full_tensor().detach()
         if full.dtype == torch.bfloat16:
             full = full.float()
-        return full.cpu().resolve_conj().numpy()
+        return full.cpu().resolve_conj().resolve_neg().numpy()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
-        if copy is False and (self.is_distributed() or self._larray.device.type != "cpu"):
-            raise ValueError("a copy is needed to convert a distributed or GPU DNDarray "
-                             "to NumPy, but copy=False was given")
+        if copy is False and not self._shares_numpy_memory(dtype):
+            raise ValueError("a copy is needed to convert this DNDarray to NumPy (it is "
+                             "distributed, on a GPU, bfloat16 or of another dtype), but "
+                             "copy=False was given")
         result = self.numpy()
         if dtype is not None:
             result = result.astype(dtype, copy=False)
         return result.copy() if copy else result
+
+    def _shares_numpy_memory(self, dtype: Any) -> bool:
+        """Whether ``np.asarray(self, dtype)`` can be a view of the local block."""
+        if self.is_distributed() or self._larray.device.type != "cpu":
+            return False
+        if self._larray.dtype == torch.bfloat16 or self._larray.is_conj() or self._larray.is_neg():
+            return False
+        return dtype is None or np.dtype(dtype) == self.dtype.numpy
 
     def tolist(self) -> Any:
         """The array as nested Python lists (a Python scalar for 0-d); gathers."""
@@ -330,22 +351,31 @@ class DNDarray:
         return self._full_tensor().item()
 
     def __bool__(self) -> bool:
+        if self.size == 0:
+            raise ValueError("The truth value of an empty array is ambiguous. Use "
+                             "`array.size > 0` to check that an array is not empty.")
         if self.size != 1:
-            kind = "an empty array" if self.size == 0 else "an array with more than one element"
-            raise ValueError(f"The truth value of {kind} is ambiguous. Use a.any() or a.all()")
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
         return bool(self.item())
 
+    def _scalar(self) -> bool | int | float | complex:
+        """The element of a 0-d array (as NumPy 2, TypeError for any other array)."""
+        if self.ndim:
+            raise TypeError("only 0-dimensional arrays can be converted to Python scalars")
+        return self.item()
+
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
 
     def __complex__(self) -> complex:
-        return complex(self.item())
+        return complex(self._scalar())
 
     def __index__(self) -> int:
-        if self._larray.is_floating_point() or self._larray.is_complex() or self.ndim:
+        if self.ndim or self.dtype.kind not in "iu":
             raise TypeError("only integer scalar arrays can be converted to a scalar index")
         return int(self.item())
 
@@ -412,8 +442,9 @@ class DNDarray:
     def __dlpack__(self, *, stream: Any = None, max_version: Any = None,
                    dl_device: Any = None, copy: bool | None = None) -> Any:
         self._require_whole("__dlpack__")
-        kwargs = {"stream": stream} if stream is not None else {}
-        return self._larray.__dlpack__(**kwargs)
+        given = {"stream": stream, "max_version": max_version, "dl_device": dl_device,
+                 "copy": copy}
+        return self._larray.__dlpack__(**{k: v for k, v in given.items() if v is not None})
 
     def __dlpack_device__(self) -> tuple[int, int]:
         return self._larray.__dlpack_device__()

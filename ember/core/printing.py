@@ -9,6 +9,7 @@ string); use :func:`print0` to print once, on rank 0.
 from __future__ import annotations
 
 import contextlib
+import operator
 from typing import Any
 
 import numpy as np
@@ -19,6 +20,20 @@ from .distribution import local_range
 __all__ = ["get_printoptions", "set_printoptions", "printoptions", "format_array", "print0"]
 
 _options: dict[str, Any] = {}
+
+
+# Options that count something: non-negative integers (NumPy checks few of them).
+_COUNT_OPTIONS = {"precision", "threshold", "edgeitems", "linewidth"}
+
+
+def _count(name: str, value: Any) -> int:
+    try:
+        value = operator.index(value)
+    except TypeError:
+        raise TypeError(f"{name} must be an integer, got {value!r}") from None
+    if value < 0:
+        raise ValueError(f"{name} must be non-negative, got {value}")
+    return value
 
 
 def get_printoptions() -> dict[str, Any]:
@@ -41,6 +56,8 @@ def set_printoptions(**options: Any) -> None:
     unknown = set(options) - set(np.get_printoptions())
     if unknown:
         raise TypeError(f"set_printoptions got unknown option(s) {sorted(unknown)}")
+    for name in _COUNT_OPTIONS.intersection(options):
+        options[name] = _count(name, options[name])
     with np.printoptions(**options):  # let NumPy validate the values
         pass
     _options.update(options)
