@@ -22,6 +22,7 @@ from ._version import __version__
 from .comm import Communicator, get_comm, use_comm
 from .core import *
 from .core import __all__ as _core_all
+from .core.dndarray import DNDarray
 from .core.dtypes import bool_ as bool
 
 __array_api_version__ = "2024.12"
