@@ -60,6 +60,18 @@ def _expected_dtype(expected: np.ndarray, dtype: Any):
     return as_dtype(expected.dtype) if dtype is None else as_dtype(dtype)
 
 
+def _check_layout(actual: DNDarray, expected: Any, dtype: Any, split: Any) -> np.ndarray:
+    """Invariants, shape, dtype and (unless "any") split of ``actual``; the oracle as NumPy."""
+    expected = np.asarray(expected)
+    assert_invariants(actual)
+    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
+    wanted = _expected_dtype(expected, dtype)
+    assert actual.dtype == wanted, f"dtype {actual.dtype} != {wanted}"
+    if split != "any":
+        assert actual.split == split, f"split {actual.split} != {split}"
+    return expected
+
+
 def assert_array_equal(actual: DNDarray, expected: Any, dtype: Any = None,
                        split: Any = "any") -> None:
     """``actual`` equals the oracle ``expected`` exactly: values, shape and dtype.
@@ -75,24 +87,13 @@ def assert_array_equal(actual: DNDarray, expected: Any, dtype: Any = None,
     split : int or None, optional
         The expected split, when it matters.
     """
-    expected = np.asarray(expected)
-    assert_invariants(actual)
-    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
-    assert actual.dtype == _expected_dtype(expected, dtype), (
-        f"dtype {actual.dtype} != {_expected_dtype(expected, dtype)}")
-    if split != "any":
-        assert actual.split == split, f"split {actual.split} != {split}"
-    np.testing.assert_array_equal(actual.numpy(), expected.astype(actual.numpy().dtype))
+    expected = _check_layout(actual, expected, dtype, split)
+    values = actual.numpy()
+    np.testing.assert_array_equal(values, expected.astype(values.dtype))
 
 
 def assert_allclose(actual: DNDarray, expected: Any, rtol: float = 1e-6, atol: float = 0.0,
                     dtype: Any = None, split: Any = "any") -> None:
     """Like :func:`assert_array_equal` with a floating-point tolerance on the values."""
-    expected = np.asarray(expected)
-    assert_invariants(actual)
-    assert actual.shape == expected.shape, f"shape {actual.shape} != {expected.shape}"
-    assert actual.dtype == _expected_dtype(expected, dtype), (
-        f"dtype {actual.dtype} != {_expected_dtype(expected, dtype)}")
-    if split != "any":
-        assert actual.split == split, f"split {actual.split} != {split}"
+    expected = _check_layout(actual, expected, dtype, split)
     np.testing.assert_allclose(actual.numpy(), expected, rtol=rtol, atol=atol)

@@ -8,6 +8,8 @@ from .dndarray import DNDarray
 from .dtypes import *
 from .dtypes import __all__ as _dtypes_all
 from .printing import get_printoptions, print0, printoptions, set_printoptions
+from .ranges import *
+from .ranges import __all__ as _ranges_all
 from .validation import AxisError
 
 __all__ = [
@@ -24,5 +26,6 @@ __all__ = [
     "print0",
     "__array_namespace_info__",
     *_creation_all,
+    *_ranges_all,
     *_dtypes_all,
 ]

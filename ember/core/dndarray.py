@@ -45,7 +45,7 @@ class DNDarray:
 
     Attributes
     ----------
-    shape, ndim, size, dtype, device, split, comm, counts, larray, lshape, nbytes, T
+    shape, ndim, size, dtype, device, split, comm, counts, larray, lshape, nbytes, T, mT
 
     Examples
     --------
@@ -151,10 +151,30 @@ class DNDarray:
     @property
     def T(self) -> DNDarray:
         """The array with its axes reversed (as NumPy's ``.T``); no communication."""
-        order = tuple(reversed(range(self.ndim)))
-        split = None if self._split is None else self.ndim - 1 - self._split
-        return DNDarray(self._larray.permute(order), self._shape[::-1], split, self._comm,
-                        self._counts)
+        return self._permuted(tuple(reversed(range(self.ndim))))
+
+    @property
+    def mT(self) -> DNDarray:
+        """The stack of matrices transposed: the last two axes swapped (array API ``.mT``).
+
+        Raises ValueError for arrays of fewer than two dimensions. No communication.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> em.zeros((4, 2, 3), split=0).mT.shape
+        (4, 3, 2)
+        """
+        if self.ndim < 2:
+            raise ValueError(f"mT needs an array of at least 2 dimensions, got {self.ndim}")
+        order = (*range(self.ndim - 2), self.ndim - 1, self.ndim - 2)
+        return self._permuted(order)
+
+    def _permuted(self, order: tuple[int, ...]) -> DNDarray:
+        """A view with axes permuted to ``order``; the split axis follows its data."""
+        split = None if self._split is None else order.index(self._split)
+        shape = tuple(self._shape[axis] for axis in order)
+        return DNDarray(self._larray.permute(order), shape, split, self._comm, self._counts)
 
     def is_distributed(self) -> bool:
         """Whether the data is actually spread over more than one process."""

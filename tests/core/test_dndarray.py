@@ -523,3 +523,20 @@ def test_not_implemented_operations():
         x != 1  # noqa: B015
     with pytest.raises(TypeError, match="unhashable"):
         hash(x)
+
+
+@pytest.mark.parametrize("shape", [(2, 3), (4, 2, 3), (3, 1, 5, 2), (1, 0)])
+def test_mT_swaps_the_last_two_axes(shape, rng):
+    data = rng.standard_normal(shape)
+    for split in splits_of(len(shape)):
+        x = em.array(data, split=split)
+        y = x.mT
+        assert_array_equal(y, np.swapaxes(data, -1, -2))
+        expected_split = {len(shape) - 1: len(shape) - 2, len(shape) - 2: len(shape) - 1}
+        assert y.split == (None if split is None else expected_split.get(split, split))
+        assert y.counts == x.counts
+
+
+def test_mT_needs_two_dimensions():
+    with pytest.raises(ValueError, match="at least 2"):
+        _ = em.arange(3, split=0).mT
