@@ -63,14 +63,18 @@ def change_counts(local: torch.Tensor, shape: Shape, split: int, counts: Sequenc
 
 
 def change_split(local: torch.Tensor, shape: Shape, split: int, counts: Sequence[int],
-                 new_split: int, comm: Communicator) -> tuple[torch.Tensor, tuple[int, ...]]:
-    """Re-cut an array from ``split`` (with ``counts``) to a balanced ``new_split``.
+                 new_split: int, comm: Communicator, new_counts: Sequence[int] | None = None
+                 ) -> tuple[torch.Tensor, tuple[int, ...]]:
+    """Re-cut an array from ``split`` (with ``counts``) to ``new_split`` with
+    ``new_counts`` (balanced when not given).
 
     Returns the new local tensor and the new counts.
 
     Communication: one Alltoallv; each rank sends its block and receives its new block.
     """
-    new_counts = balanced_counts(shape[new_split], comm.size)
+    if new_counts is None:
+        new_counts = balanced_counts(shape[new_split], comm.size)
+    new_counts = tuple(new_counts)
     new_shape = list(shape)
     new_shape[new_split] = new_counts[comm.rank]
     # Rank s gets our rows of its new block: cut our block along new_split by new_counts;
