@@ -1,6 +1,10 @@
 """The core: DNDarray, dtypes, devices, distribution arithmetic and NumPy-like functions."""
 
+from .arithmetic import *
+from .arithmetic import __all__ as _arithmetic_all
 from .array_api_info import __array_namespace_info__
+from .comparison import *
+from .comparison import __all__ as _comparison_all
 from .creation import *
 from .creation import __all__ as _creation_all
 from .devices import Device, cpu, get_device, gpu_available, use_device
@@ -26,6 +30,8 @@ __all__ = [
     "print0",
     "__array_namespace_info__",
     *_creation_all,
+    *_arithmetic_all,
+    *_comparison_all,
     *_ranges_all,
     *_dtypes_all,
 ]

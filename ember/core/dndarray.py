@@ -20,6 +20,43 @@ from .validation import sanitize_split
 __all__ = ["DNDarray"]
 
 
+def _ufunc(name: str):
+    """The ember function ``name`` (looked up at call time: the ufuncs import this module)."""
+    import ember.core
+
+    function = getattr(ember.core, name, None)
+    if function is None:
+        raise NotImplementedError(f"this operator needs ember.{name}, which is not "
+                                  "supported yet")
+    return function
+
+
+def _operators(name: str):
+    """The operator, reflected operator and in-place operator calling ufunc ``name``."""
+
+    def forward(self, other):
+        return _ufunc(name)(self, other)
+
+    def reflected(self, other):
+        return _ufunc(name)(other, self)
+
+    def inplace(self, other):
+        return _ufunc(name)(self, other, out=self)
+
+    for method, prefix in ((forward, ""), (reflected, "r"), (inplace, "i")):
+        method.__doc__ = f"Operator form of :func:`ember.{name}`" + (
+            " (reflected)." if prefix == "r" else " (in place)." if prefix == "i" else ".")
+    return forward, reflected, inplace
+
+
+def _unary_operator(name: str):
+    def operator(self):
+        return _ufunc(name)(self)
+
+    operator.__doc__ = f"Operator form of :func:`ember.{name}`."
+    return operator
+
+
 class DNDarray:
     """A distributed N-dimensional array: NumPy's API over one torch tensor per rank.
 
@@ -56,7 +93,7 @@ class DNDarray:
     """
 
     __slots__ = ("_larray", "_shape", "_split", "_counts", "_comm", "__weakref__")
-    __array_priority__ = 100.0  # NumPy defers to our reflected operators
+    __array_ufunc__ = None  # NumPy's operators defer to ours: ndarray + DNDarray -> DNDarray
     __hash__ = None  # mutable, like numpy.ndarray
 
     def __init__(self, larray: torch.Tensor, shape: Sequence[int], split: int | None,
@@ -504,8 +541,33 @@ class DNDarray:
     def __iter__(self):
         self._not_yet("iteration")
 
-    def __eq__(self, other: object):
-        self._not_yet("comparison (==)")
+    # ----------------------------------------------------------------------------------
+    # operators: the ufuncs of the same names (ember.add for +, ...)
+    # ----------------------------------------------------------------------------------
+    __add__, __radd__, __iadd__ = _operators("add")
+    __sub__, __rsub__, __isub__ = _operators("subtract")
+    __mul__, __rmul__, __imul__ = _operators("multiply")
+    __truediv__, __rtruediv__, __itruediv__ = _operators("divide")
+    __floordiv__, __rfloordiv__, __ifloordiv__ = _operators("floor_divide")
+    __mod__, __rmod__, __imod__ = _operators("remainder")
+    __pow__, __rpow__, __ipow__ = _operators("power")
+    __and__, __rand__, __iand__ = _operators("bitwise_and")
+    __or__, __ror__, __ior__ = _operators("bitwise_or")
+    __xor__, __rxor__, __ixor__ = _operators("bitwise_xor")
+    __lshift__, __rlshift__, __ilshift__ = _operators("left_shift")
+    __rshift__, __rrshift__, __irshift__ = _operators("right_shift")
+    __eq__ = _operators("equal")[0]
+    __ne__ = _operators("not_equal")[0]
+    __lt__ = _operators("less")[0]
+    __le__ = _operators("less_equal")[0]
+    __gt__ = _operators("greater")[0]
+    __ge__ = _operators("greater_equal")[0]
+    __neg__ = _unary_operator("negative")
+    __pos__ = _unary_operator("positive")
+    __abs__ = _unary_operator("absolute")
+    __invert__ = _unary_operator("invert")
 
-    def __ne__(self, other: object):
-        self._not_yet("comparison (!=)")
+    def __matmul__(self, other: Any):
+        self._not_yet("matrix multiplication (@)")
+
+    __rmatmul__ = __imatmul__ = __matmul__
