@@ -19,7 +19,8 @@ import torch
 
 from ember.comm import Communicator
 
-__all__ = ["SIZES", "Case", "Result", "select", "run_cases", "time_spmd", "peak_rss_mib"]
+__all__ = ["SIZES", "Case", "Result", "select", "numpy_state", "run_case", "run_cases",
+           "time_spmd", "peak_rss_mib"]
 
 SIZES = ("smoke", "default", "large")
 
@@ -44,8 +45,12 @@ class Case:
         ``run(state)``, the timed work, collective; its result is dropped after timing.
         It must not modify ``state`` (it is run ``repeat`` times).
     numpy_run : callable, optional
-        ``numpy_run(state)``: the same computation with NumPy in one process, timed as
-        the oracle (only in 1-process runs).
+        ``numpy_run(numpy_state)``: the same computation with NumPy in one process,
+        timed as the oracle (only in 1-process runs).
+    numpy_setup : callable, optional
+        ``numpy_setup(state) -> numpy_state``, not timed: the oracle's input as a NumPy
+        user would hold it (e.g. ``x.numpy().copy()``: memory NumPy allocated; a view of
+        torch's memory can copy at a different speed). Default: the state itself.
     """
 
     name: str
@@ -54,6 +59,7 @@ class Case:
     setup: Callable[[Any, Communicator], Any]
     run: Callable[[Any], Any]
     numpy_run: Callable[[Any], Any] | None = None
+    numpy_setup: Callable[[Any], Any] | None = None
 
     def __post_init__(self) -> None:
         missing = [size for size in SIZES if size not in self.sizes]
@@ -125,14 +131,23 @@ def select(cases: Sequence[Case], names: Iterable[str] | None = None) -> list[Ca
 
 
 def _time_once(work: Callable[[Any], Any], state: Any, comm: Communicator) -> float:
-    """This rank's seconds for one call of ``work(state)``, bracketed by Barriers."""
-    gc.collect()
-    comm.Barrier()
-    start = time.perf_counter()
-    result = work(state)
-    elapsed = time.perf_counter() - start
-    comm.Barrier()
-    del result  # freed outside the timed region
+    """This rank's seconds for one call of ``work(state)``, bracketed by Barriers.
+
+    Python's cyclic garbage collector is paused meanwhile (as ``timeit`` does); the
+    result is freed after the clock stops.
+    """
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        comm.Barrier()
+        start = time.perf_counter()
+        result = work(state)
+        elapsed = time.perf_counter() - start
+        comm.Barrier()
+    finally:
+        if collecting:
+            gc.enable()
+    del result
     return elapsed
 
 
@@ -158,6 +173,11 @@ def peak_rss_mib(comm: Communicator) -> float:
     return float(comm.Allreduce(local, op="max").item())
 
 
+def numpy_state(case: Case, state: Any) -> Any:
+    """The NumPy oracle's input: ``case.numpy_setup(state)``, or ``state`` itself."""
+    return state if case.numpy_setup is None else case.numpy_setup(state)
+
+
 def run_case(case: Case, size: str, repeat: int, comm: Communicator,
              with_numpy: bool = True) -> Result:
     """Set up and time one case on every rank (collective).
@@ -178,7 +198,7 @@ def run_case(case: Case, size: str, repeat: int, comm: Communicator,
     rss = peak_rss_mib(comm)
     numpy_s: list[float] = []
     if with_numpy and case.numpy_run is not None and comm.size == 1:
-        numpy_s = time_spmd(case.numpy_run, state, repeat, comm)
+        numpy_s = time_spmd(case.numpy_run, numpy_state(case, state), repeat, comm)
     return Result(case.name, comm.size, torch.get_num_threads(), problem, ember_s, numpy_s,
                   rss)
 

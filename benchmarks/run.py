@@ -24,6 +24,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -44,6 +45,7 @@ THREAD_VARIABLES = ("OMP_NUM_THREADS", "EMBER_NUM_THREADS", "MKL_NUM_THREADS",
 # Set by an MPI launcher for its own processes; a sub-run must not inherit them.
 LAUNCHER_PREFIXES = ("PMI_", "PMIX_", "OMPI_COMM_WORLD_", "MV2_COMM_WORLD_", "MPI_LOCALNRANKS",
                      "MPI_LOCALRANKID")
+WIDTH = 100  # of the legend's lines
 Key = tuple[str, int, int]  # (case, processes, threads)
 
 
@@ -224,7 +226,7 @@ def drive(args: argparse.Namespace) -> int:
 # the table
 # --------------------------------------------------------------------------------------
 def _time(seconds: float | None) -> str:
-    return "-" if seconds is None else f"{seconds:.3f}"
+    return "-" if seconds is None else f"{seconds:.3g}"
 
 
 def _ratio(top: float | None, bottom: float | None) -> str:
@@ -233,6 +235,13 @@ def _ratio(top: float | None, bottom: float | None) -> str:
 
 def _best(result: Result | None) -> float | None:
     return None if result is None else result.ember_best
+
+
+def _seconds(results: Mapping[Key, Result | None], key: Key) -> str:
+    """A run's best time; "failed" for a sub-run that failed, "-" for one not run."""
+    if key in results and results[key] is None:
+        return "failed"
+    return _time(_best(results.get(key)))
 
 
 def table_row(name: str, results: Mapping[Key, Result | None], procs: Sequence[int]
@@ -245,11 +254,9 @@ def table_row(name: str, results: Mapping[Key, Result | None], procs: Sequence[i
     row = [name, _time(numpy_s), _time(one), _ratio(one, numpy_s)]
     rss = [f"{base.rss_mib:.0f}"]
     for p in procs:
-        distributed = _best(results.get((name, p, 1)))
-        threaded = _best(results.get((name, 1, p)))
-        row += [_time(distributed), _ratio(one, distributed), _time(threaded),
-                _ratio(distributed, threaded)]
-        spread = results.get((name, p, 1))
+        spread, threaded = results.get((name, p, 1)), results.get((name, 1, p))
+        row += [_seconds(results, (name, p, 1)), _ratio(one, _best(spread)),
+                _seconds(results, (name, 1, p)), _ratio(_best(spread), _best(threaded))]
         rss.append("-" if spread is None else f"{spread.rss_mib:.0f}")
     return row + rss
 
@@ -287,17 +294,26 @@ def legend(cases: Sequence[Case], repeat: int) -> str:
         "RSS: peak resident memory of the fullest process (ru_maxrss), before the NumPy "
         "oracle runs.",
     ]
-    return "\n".join(lines + [f"  {case.name}: {case.description}" for case in cases])
+    described = [textwrap.fill(f"{case.name}: {case.description}", width=WIDTH,
+                               initial_indent="  ", subsequent_indent="      ")
+                 for case in cases]
+    return "\n".join([textwrap.fill(line, width=WIDTH, subsequent_indent="    ")
+                      for line in lines] + described)
 
 
 def report(cases: Sequence[Case], results: Mapping[Key, Result | None],
            args: argparse.Namespace) -> str:
     """The printed report: a header line, the table and the legend."""
     header = (f"ember {em.__version__}, torch {torch.__version__}, numpy {np.__version__}, "
-              f"Python {platform.python_version()}; {os.cpu_count()} cores; "
-              f"size={args.size}; {datetime.date.today().isoformat()}")
+              f"Python {platform.python_version()}; {os.cpu_count()} cores, load average "
+              f"{_load()} at the end; size={args.size}; {datetime.date.today().isoformat()}")
     return "\n".join([header, "", format_table(cases, results, args.procs), "",
                       legend(cases, args.repeat)])
+
+
+def _load() -> str:
+    """The 1-minute load average (other work on the machine makes timings noisy)."""
+    return f"{os.getloadavg()[0]:.1f}" if hasattr(os, "getloadavg") else "unknown"
 
 
 def _json_report(results: Mapping[Key, Result | None], args: argparse.Namespace
@@ -305,8 +321,8 @@ def _json_report(results: Mapping[Key, Result | None], args: argparse.Namespace
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
         "size": args.size, "repeat": args.repeat, "procs": args.procs,
-        "cores": os.cpu_count(), "ember": em.__version__, "torch": torch.__version__,
-        "numpy": np.__version__,
+        "cores": os.cpu_count(), "load_average": _load(),
+        "ember": em.__version__, "torch": torch.__version__, "numpy": np.__version__,
         "results": [result.to_json() for result in results.values() if result is not None],
         "failed": [list(key) for key, result in results.items() if result is None],
     }

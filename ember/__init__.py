@@ -18,6 +18,7 @@ import os as _os
 # faults. Torch reads this at its first allocation; an explicit setting wins.
 _os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
 
+from . import random
 from ._version import __version__
 from .comm import Communicator, get_comm, use_comm
 from .core import *
@@ -53,5 +54,6 @@ __all__ = [
     "use_comm",
     "astype",
     "bool",
+    "random",
     *_core_all,
 ]

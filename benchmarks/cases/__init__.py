@@ -8,10 +8,11 @@ to its family's list.
 from __future__ import annotations
 
 from ..harness import Case
-from . import core
+from . import core, maths
 
 __all__ = ["CASES"]
 
 CASES: tuple[Case, ...] = (
     *core.CASES,
+    *maths.CASES,
 )

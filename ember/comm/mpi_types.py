@@ -237,3 +237,44 @@ def pair_op(kind: str, record: np.dtype) -> MPI.Op:
         op = MPI.Op.Create(merge, commute=True)
         _pair_ops[key] = op
     return op
+
+
+# --------------------------------------------------------------------------------------
+# (count, mean, M2) records for distributed mean/var/std (Chan et al.'s parallel merge)
+# --------------------------------------------------------------------------------------
+_moment_ops: dict[np.dtype, MPI.Op] = {}
+
+
+def moments_record(mean_dtype: np.dtype) -> np.dtype:
+    """The packed record ``(count, mean, M2)``; ``M2`` is the sum of squared deviations."""
+    return np.dtype([("count", np.float64), ("mean", mean_dtype), ("m2", np.float64)])
+
+
+def merge_moments(mine: np.ndarray, other: np.ndarray) -> None:
+    """Merge ``other`` into ``mine`` in place (Chan, Golub and LeVeque's pairwise update).
+
+    Empty partial results (count 0) are neutral.
+    """
+    na, nb = mine["count"], other["count"]
+    n = na + nb
+    safe = np.where(n > 0, n, 1.0)
+    delta = other["mean"] - mine["mean"]
+    mine["mean"] = mine["mean"] + delta * (nb / safe)
+    mine["m2"] = mine["m2"] + other["m2"] + np.abs(delta) ** 2 * (na * nb / safe)
+    mine["count"] = n
+
+
+def moments_op(record: np.dtype) -> MPI.Op:
+    """A commutative MPI operation merging (count, mean, M2) records (cached)."""
+    from mpi4py import MPI
+
+    op = _moment_ops.get(record)
+    if op is None:
+
+        def merge(inbuf, inoutbuf, datatype) -> None:
+            merge_moments(np.frombuffer(inoutbuf, dtype=record),
+                          np.frombuffer(inbuf, dtype=record))
+
+        op = MPI.Op.Create(merge, commute=True)
+        _moment_ops[record] = op
+    return op

@@ -3,17 +3,37 @@
 from .arithmetic import *
 from .arithmetic import __all__ as _arithmetic_all
 from .array_api_info import __array_namespace_info__
+from .bitwise import *
+from .bitwise import __all__ as _bitwise_all
+from .classification import *
+from .classification import __all__ as _classification_all
 from .comparison import *
 from .comparison import __all__ as _comparison_all
+from .complex_math import *
+from .complex_math import __all__ as _complex_math_all
 from .creation import *
 from .creation import __all__ as _creation_all
 from .devices import Device, cpu, get_device, gpu_available, use_device
 from .dndarray import DNDarray
 from .dtypes import *
 from .dtypes import __all__ as _dtypes_all
+from .exponential import *
+from .exponential import __all__ as _exponential_all
+from .nan_reduction import *
+from .nan_reduction import __all__ as _nan_reduction_all
 from .printing import get_printoptions, print0, printoptions, set_printoptions
 from .ranges import *
 from .ranges import __all__ as _ranges_all
+from .reduction import *
+from .reduction import __all__ as _reduction_all
+from .rounding import *
+from .rounding import __all__ as _rounding_all
+from .scan import *
+from .scan import __all__ as _scan_all
+from .selection import *
+from .selection import __all__ as _selection_all
+from .trigonometric import *
+from .trigonometric import __all__ as _trigonometric_all
 from .validation import AxisError
 
 __all__ = [
@@ -32,6 +52,16 @@ __all__ = [
     *_creation_all,
     *_arithmetic_all,
     *_comparison_all,
+    *_bitwise_all,
+    *_selection_all,
+    *_trigonometric_all,
+    *_rounding_all,
+    *_exponential_all,
+    *_complex_math_all,
+    *_classification_all,
+    *_reduction_all,
+    *_nan_reduction_all,
+    *_scan_all,
     *_ranges_all,
     *_dtypes_all,
 ]

@@ -49,6 +49,18 @@ def _operators(name: str):
     return forward, reflected, inplace
 
 
+def _method(name: str):
+    """A method calling the ember function ``name`` with the array as first argument."""
+
+    def method(self, *args, **kwargs):
+        return _ufunc(name)(self, *args, **kwargs)
+
+    method.__name__ = name
+    method.__doc__ = f"Method form of :func:`ember.{name}`: ``x.{name}(...)`` is " \
+                     f"``ember.{name}(x, ...)``."
+    return method
+
+
 def _unary_operator(name: str):
     def operator(self):
         return _ufunc(name)(self)
@@ -556,6 +568,7 @@ class DNDarray:
     __xor__, __rxor__, __ixor__ = _operators("bitwise_xor")
     __lshift__, __rlshift__, __ilshift__ = _operators("left_shift")
     __rshift__, __rrshift__, __irshift__ = _operators("right_shift")
+    __divmod__, __rdivmod__, _ = _operators("divmod")
     __eq__ = _operators("equal")[0]
     __ne__ = _operators("not_equal")[0]
     __lt__ = _operators("less")[0]
@@ -566,6 +579,37 @@ class DNDarray:
     __pos__ = _unary_operator("positive")
     __abs__ = _unary_operator("absolute")
     __invert__ = _unary_operator("invert")
+
+    # ----------------------------------------------------------------------------------
+    # reductions as methods (x.sum(axis=0) is ember.sum(x, axis=0))
+    # ----------------------------------------------------------------------------------
+    sum = _method("sum")
+    prod = _method("prod")
+    min = _method("min")
+    max = _method("max")
+    any = _method("any")
+    all = _method("all")
+    mean = _method("mean")
+    var = _method("var")
+    std = _method("std")
+    argmin = _method("argmin")
+    argmax = _method("argmax")
+    ptp = _method("ptp")
+    cumsum = _method("cumsum")
+    cumprod = _method("cumprod")
+    round = _method("round")
+    conj = _method("conj")
+    conjugate = _method("conjugate")
+
+    @property
+    def real(self) -> DNDarray:
+        """The real part (a copy; :func:`ember.real`)."""
+        return _ufunc("real")(self)
+
+    @property
+    def imag(self) -> DNDarray:
+        """The imaginary part (a copy; :func:`ember.imag`)."""
+        return _ufunc("imag")(self)
 
     def __matmul__(self, other: Any):
         self._not_yet("matrix multiplication (@)")

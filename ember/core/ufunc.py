@@ -220,11 +220,12 @@ class Ufunc:
         if self.check is not None:
             comm.raise_if_any(self.check(*inputs))
         local = self.kernel(*inputs)
-        local = local.to(result.torch).expand(aligned.local_shape)
+        stored = out.larray.dtype if out is not None else result.torch
+        local = local.to(stored).expand(aligned.local_shape)
         if masked:
-            keep = aligned.blocks[0] if out is not None else torch.zeros((), dtype=result.torch)
+            keep = aligned.blocks[0] if out is not None else torch.zeros((), dtype=stored)
             mask = aligned.blocks[-1].to(device=device, dtype=torch.bool)
-            local = torch.where(mask, local, keep.to(device=device, dtype=result.torch))
+            local = torch.where(mask, local, keep.to(device=device, dtype=stored))
         if out is None:
             return aligned.wrap(local.contiguous())
         return self._write(out, aligned, local)
@@ -242,6 +243,9 @@ class Ufunc:
                         f"'{casting}'")
             common = wanted
         compute, result = self.rule(common, self.name)
+        if dtype is not None and result.kind != "b" and result != common:
+            raise UFuncTypeError(f"ufunc '{self.name}' did not contain a loop with signature "
+                                 f"matching types (dtype={common.name})")
         if result.kind == "b" and compute.kind in "fc":
             compute = _precise_compute(operands, compute)
         _check_python_ints(operands, compute)
