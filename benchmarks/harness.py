@@ -151,12 +151,17 @@ def _time_once(work: Callable[[Any], Any], state: Any, comm: Communicator) -> fl
     return elapsed
 
 
-def time_spmd(work: Callable[[Any], Any], state: Any, repeat: int, comm: Communicator
-              ) -> list[float]:
+def time_spmd(work: Callable[[Any], Any], state: Any, repeat: int, comm: Communicator,
+              warmup: int = 0) -> list[float]:
     """Time ``repeat`` calls of ``work(state)`` on every rank; the slowest rank's times.
 
-    Communication: two Barriers per repetition, then one Allreduce of ``repeat`` numbers.
+    ``warmup`` calls before them are not counted: a fresh process's first large
+    allocations fault in memory the later ones reuse (10x slower in a loaded VM).
+
+    Communication: two Barriers per call, then one Allreduce of ``repeat`` numbers.
     """
+    for _ in range(warmup):
+        _time_once(work, state, comm)
     local = torch.tensor([_time_once(work, state, comm) for _ in range(repeat)],
                          dtype=torch.float64)
     return comm.Allreduce(local, op="max").tolist()
@@ -179,7 +184,7 @@ def numpy_state(case: Case, state: Any) -> Any:
 
 
 def run_case(case: Case, size: str, repeat: int, comm: Communicator,
-             with_numpy: bool = True) -> Result:
+             with_numpy: bool = True, warmup: int = 1) -> Result:
     """Set up and time one case on every rank (collective).
 
     Parameters
@@ -191,30 +196,35 @@ def run_case(case: Case, size: str, repeat: int, comm: Communicator,
     comm : Communicator
     with_numpy : bool
         Also time the NumPy oracle, if the case has one and ``comm`` is one process.
+    warmup : int
+        Untimed calls before each timing.
     """
     problem = case.sizes[size]
     state = case.setup(problem, comm)
-    ember_s = time_spmd(case.run, state, repeat, comm)
+    ember_s = time_spmd(case.run, state, repeat, comm, warmup)
     rss = peak_rss_mib(comm)
     numpy_s: list[float] = []
     if with_numpy and case.numpy_run is not None and comm.size == 1:
-        numpy_s = time_spmd(case.numpy_run, numpy_state(case, state), repeat, comm)
+        numpy_s = time_spmd(case.numpy_run, numpy_state(case, state), repeat, comm,
+                            warmup)
     return Result(case.name, comm.size, torch.get_num_threads(), problem, ember_s, numpy_s,
                   rss)
 
 
 def run_cases(cases: Iterable[Case], size: str, repeat: int, comm: Communicator,
-              with_numpy: bool = True) -> list[Result]:
+              with_numpy: bool = True, warmup: int = 1) -> list[Result]:
     """:func:`run_case` for each case in turn; the same list on every rank.
 
     Raises
     ------
     ValueError
-        For an unknown ``size`` or a ``repeat`` below 1 (on every rank, before any
-        communication).
+        For an unknown ``size``, a ``repeat`` below 1 or a negative ``warmup`` (on every
+        rank, before any communication).
     """
     if size not in SIZES:
         raise ValueError(f"size must be one of {SIZES}, got {size!r}")
     if repeat < 1:
         raise ValueError(f"repeat must be at least 1, got {repeat}")
-    return [run_case(case, size, repeat, comm, with_numpy) for case in cases]
+    if warmup < 0:
+        raise ValueError(f"warmup must be non-negative, got {warmup}")
+    return [run_case(case, size, repeat, comm, with_numpy, warmup) for case in cases]

@@ -3,7 +3,7 @@
 Usage (from the repository root, with plain ``python``: it launches ``mpiexec`` itself)::
 
     python benchmarks/run.py [--size smoke|default|large] [--only NAME ...]
-                             [--procs 1,2] [--repeat 3] [--json FILE]
+                             [--procs 1,2] [--repeat 3] [--warmup 1] [--json FILE]
 
 For every case this driver starts one sub-run per configuration: 1 process x 1 thread
 (also timing NumPy), and for each P > 1 in ``--procs`` P processes x 1 thread
@@ -90,6 +90,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
                         help="comma-separated process counts (default 1,2; 1 always runs)")
     parser.add_argument("--repeat", type=int, default=3,
                         help="timed repetitions per measurement; the best is shown")
+    parser.add_argument("--warmup", type=int, default=1,
+                        help="untimed runs before the timed ones (default 1)")
     parser.add_argument("--json", type=Path, metavar="FILE",
                         help="also write every measurement to FILE")
     parser.add_argument("--mpiexec", default=os.environ.get("EMBER_MPIEXEC", "mpiexec"),
@@ -99,8 +101,8 @@ def parse_args(argv: Sequence[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--worker", type=Path, metavar="FILE", help=argparse.SUPPRESS)
     parser.add_argument("--with-numpy", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
-    if args.repeat < 1:
-        parser.error("--repeat must be at least 1")
+    if args.repeat < 1 or args.warmup < 0:
+        parser.error("--repeat must be at least 1 and --warmup at least 0")
     try:
         select(CASES, args.only)
     except ValueError as error:
@@ -115,7 +117,7 @@ def worker(args: argparse.Namespace) -> int:
     """Run the selected cases on every rank; rank 0 writes the results to ``args.worker``."""
     comm = em.get_comm()
     results = run_cases(select(CASES, args.only), args.size, args.repeat, comm,
-                        with_numpy=args.with_numpy)
+                        with_numpy=args.with_numpy, warmup=args.warmup)
     if comm.rank == 0:
         partial = args.worker.with_name(args.worker.name + ".partial")
         partial.write_text(json.dumps([result.to_json() for result in results]))
@@ -140,7 +142,8 @@ def worker_command(config: Config, case: Case, args: argparse.Namespace, out: Pa
                    ) -> list[str]:
     """The command line of one sub-run."""
     command = [sys.executable, str(Path(__file__).resolve()), "--worker", str(out),
-               "--size", args.size, "--repeat", str(args.repeat), "--only", case.name]
+               "--size", args.size, "--repeat", str(args.repeat), "--warmup",
+               str(args.warmup), "--only", case.name]
     if config.numpy:
         command.append("--with-numpy")
     if config.procs > 1:
@@ -282,10 +285,11 @@ def format_table(cases: Sequence[Case], results: Mapping[Key, Result | None],
     return "\n".join(lines)
 
 
-def legend(cases: Sequence[Case], repeat: int) -> str:
+def legend(cases: Sequence[Case], repeat: int, warmup: int) -> str:
     """What the columns and the cases mean."""
     lines = [
-        f"Times: seconds, best of {repeat}, the slowest rank's; every run has "
+        f"Times: seconds, best of {repeat} after {warmup} warm-up run(s), the slowest "
+        "rank's; every run has "
         "OMP_NUM_THREADS=1 except '1p xPt' (1 process, P threads).",
         "1p/NumPy: ember on 1 process over NumPy (above 1: ember slower).",
         "speed-up Pp: ember 1p / ember Pp, P processes x 1 thread each (ideal P).",
@@ -308,7 +312,7 @@ def report(cases: Sequence[Case], results: Mapping[Key, Result | None],
               f"Python {platform.python_version()}; {os.cpu_count()} cores, load average "
               f"{_load()} at the end; size={args.size}; {datetime.date.today().isoformat()}")
     return "\n".join([header, "", format_table(cases, results, args.procs), "",
-                      legend(cases, args.repeat)])
+                      legend(cases, args.repeat, args.warmup)])
 
 
 def _load() -> str:
@@ -320,7 +324,8 @@ def _json_report(results: Mapping[Key, Result | None], args: argparse.Namespace
                  ) -> dict[str, object]:
     return {
         "date": datetime.datetime.now().isoformat(timespec="seconds"),
-        "size": args.size, "repeat": args.repeat, "procs": args.procs,
+        "size": args.size, "repeat": args.repeat, "warmup": args.warmup,
+        "procs": args.procs,
         "cores": os.cpu_count(), "load_average": _load(),
         "ember": em.__version__, "torch": torch.__version__, "numpy": np.__version__,
         "results": [result.to_json() for result in results.values() if result is not None],

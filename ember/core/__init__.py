@@ -11,6 +11,8 @@ from .comparison import *
 from .comparison import __all__ as _comparison_all
 from .complex_math import *
 from .complex_math import __all__ as _complex_math_all
+from .covariance import *
+from .covariance import __all__ as _covariance_all
 from .creation import *
 from .creation import __all__ as _creation_all
 from .devices import Device, cpu, get_device, gpu_available, use_device
@@ -19,6 +21,8 @@ from .dtypes import *
 from .dtypes import __all__ as _dtypes_all
 from .exponential import *
 from .exponential import __all__ as _exponential_all
+from .histograms import *
+from .histograms import __all__ as _histograms_all
 from .nan_reduction import *
 from .nan_reduction import __all__ as _nan_reduction_all
 from .printing import get_printoptions, print0, printoptions, set_printoptions
@@ -32,6 +36,8 @@ from .scan import *
 from .scan import __all__ as _scan_all
 from .selection import *
 from .selection import __all__ as _selection_all
+from .statistics import *
+from .statistics import __all__ as _statistics_all
 from .trigonometric import *
 from .trigonometric import __all__ as _trigonometric_all
 from .validation import AxisError
@@ -60,6 +66,9 @@ __all__ = [
     *_complex_math_all,
     *_classification_all,
     *_reduction_all,
+    *_covariance_all,
+    *_histograms_all,
+    *_statistics_all,
     *_nan_reduction_all,
     *_scan_all,
     *_ranges_all,
