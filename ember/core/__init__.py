@@ -23,6 +23,22 @@ from .exponential import *
 from .exponential import __all__ as _exponential_all
 from .histograms import *
 from .histograms import __all__ as _histograms_all
+from .diagonals import *
+from .diagonals import __all__ as _diagonals_all
+from .indexing import *
+from .indexing import __all__ as _indexing_all
+from .joining import *
+from .joining import __all__ as _joining_all
+from .rearranging import *
+from .rearranging import __all__ as _rearranging_all
+from .searching import *
+from .searching import __all__ as _searching_all
+from .sets import *
+from .sets import __all__ as _sets_all
+from .shaping import *
+from .shaping import __all__ as _shaping_all
+from .sorting import *
+from .sorting import __all__ as _sorting_all
 from .nan_reduction import *
 from .nan_reduction import __all__ as _nan_reduction_all
 from .printing import get_printoptions, print0, printoptions, set_printoptions
@@ -73,4 +89,12 @@ __all__ = [
     *_scan_all,
     *_ranges_all,
     *_dtypes_all,
+    *_diagonals_all,
+    *_indexing_all,
+    *_joining_all,
+    *_rearranging_all,
+    *_searching_all,
+    *_sets_all,
+    *_shaping_all,
+    *_sorting_all,
 ]

@@ -205,6 +205,28 @@ def _assemble(local: torch.Tensor | None, error: Exception | None, axis: Any,
     return DNDarray(local.contiguous(), shape, axis, comm, counts)
 
 
+def from_local(local: torch.Tensor, split: int | None, comm: Communicator,
+               counts: Sequence[int] | None = None) -> DNDarray:
+    """Wrap each rank's block ``local`` along ``split`` as one DNDarray (internal).
+
+    For results whose extent along the split axis depends on the data (boolean
+    selection, unique, nonzero, ...). The blocks must agree in dtype and in every
+    extent but ``split``'s, which callers guarantee; ``counts`` is discovered when not
+    given. With ``split=None`` every rank's ``local`` must be the same whole tensor.
+
+    Communication: none when ``counts`` is given or ``split`` is None; else one
+    Allgather of one integer per rank.
+    """
+    if split is None:
+        return DNDarray(local, tuple(local.shape), None, comm)
+    if counts is None:
+        extent = torch.tensor([local.shape[split]], dtype=torch.int64)
+        counts = tuple(int(c) for c in comm.Allgather(extent).reshape(-1).tolist())
+    shape = list(local.shape)
+    shape[split] = sum(counts)
+    return DNDarray(local, shape, split, comm, counts)
+
+
 def array(obj: Any, dtype: Any = None, *, copy: bool | None = True, ndmin: int = 0,
           order: str | None = "K", split: int | None = None, is_split: int | None = None,
           device: Any = None, comm: Communicator | None = None) -> DNDarray:

@@ -545,13 +545,25 @@ class DNDarray:
         raise NotImplementedError(f"{what} on DNDarrays is not supported yet")
 
     def __getitem__(self, key: Any) -> DNDarray:
-        self._not_yet("indexing (x[...])")
+        """NumPy indexing: integers, slices, ``...``, ``None``, boolean masks and integer
+        arrays (:func:`ember.core.indexing.getitem`)."""
+        from .indexing import getitem
+
+        return getitem(self, key)
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._not_yet("item assignment (x[...] = v)")
+        """NumPy item assignment (:func:`ember.core.indexing.setitem`)."""
+        from .indexing import setitem
+
+        setitem(self, key, value)
 
     def __iter__(self):
-        self._not_yet("iteration")
+        """Iterate over the first axis, as NumPy (each item is ``x[i]``; one
+        collective per item when axis 0 is split)."""
+        if self.ndim == 0:
+            raise TypeError("iteration over a 0-d array")
+        for i in range(self._shape[0]):
+            yield self[i]
 
     # ----------------------------------------------------------------------------------
     # operators: the ufuncs of the same names (ember.add for +, ...)
@@ -600,6 +612,58 @@ class DNDarray:
     round = _method("round")
     conj = _method("conj")
     conjugate = _method("conjugate")
+    clip = _method("clip")
+
+    # ----------------------------------------------------------------------------------
+    # manipulations, indexing and sorting as methods (the functions of the same names)
+    # ----------------------------------------------------------------------------------
+    def reshape(self, *shape: Any, **kwargs: Any) -> DNDarray:
+        """Method form of :func:`ember.reshape`; the shape may be given as one tuple or
+        as separate integers (``x.reshape(2, 3)``)."""
+        if len(shape) == 1:
+            shape = shape[0]
+        return _ufunc("reshape")(self, shape, **kwargs)
+
+    def transpose(self, *axes: Any) -> DNDarray:
+        """Method form of :func:`ember.transpose`; the axes may be given as one tuple or
+        as separate integers (``x.transpose(1, 0)``)."""
+        if len(axes) == 1:
+            axes = axes[0]
+        return _ufunc("transpose")(self, axes if axes != () else None)
+
+    ravel = _method("ravel")
+    flatten = _method("flatten")
+    squeeze = _method("squeeze")
+    swapaxes = _method("swapaxes")
+    repeat = _method("repeat")
+    diagonal = _method("diagonal")
+    take = _method("take")
+    put = _method("put")
+    compress = _method("compress")
+    choose = _method("choose")
+    nonzero = _method("nonzero")
+    argsort = _method("argsort")
+    argpartition = _method("argpartition")
+
+    def sort(self, *args: Any, **kwargs: Any) -> None:
+        """Sort in place, as NumPy's ``ndarray.sort`` (:func:`ember.sort` then adopting
+        its blocks; the counts along the split axis may change)."""
+        self._adopt(_ufunc("sort")(self, *args, **kwargs))
+
+    def partition(self, *args: Any, **kwargs: Any) -> None:
+        """Partition in place, as NumPy's ``ndarray.partition`` (:func:`ember.partition`
+        then adopting its blocks)."""
+        self._adopt(_ufunc("partition")(self, *args, **kwargs))
+
+    def _adopt(self, other: DNDarray) -> None:
+        """Take over ``other``'s blocks and distribution (same shape, split and dtype)."""
+        self._larray, self._counts = other._larray, other._counts
+    searchsorted = _method("searchsorted")
+
+    def fill(self, value: Any) -> None:
+        """Fill the array with a scalar, in place (NumPy's ``ndarray.fill``).
+        Communication: none."""
+        self._larray.fill_(value)
 
     @property
     def real(self) -> DNDarray:

@@ -424,7 +424,7 @@ def _moments(x: DNDarray, axes: tuple[int, ...], compute: torch.dtype,
         m2 = torch.sum(squares, dim=axes, keepdim=True).double()
     elif n_local and local.numel():
         mean = torch.mean(local, dim=axes, keepdim=True)
-        m2 = torch.sum(torch.abs(local - mean) ** 2, dim=axes, keepdim=True).double()
+        m2 = _squared_deviations(local, mean, axes)
     else:
         mean = torch.zeros(shape, dtype=compute, device=local.device)
         m2 = torch.zeros(shape, dtype=torch.float64, device=local.device)
@@ -432,6 +432,33 @@ def _moments(x: DNDarray, axes: tuple[int, ...], compute: torch.dtype,
         count, merged_mean, m2 = x.comm.Allreduce_moments(count, mean, m2)
         mean = merged_mean.to(compute)
     return count, mean, m2
+
+
+_BLOCK_ELEMENTS = 1 << 18  # ~1 MiB of float32: a block stays in cache between passes
+
+
+def _squared_deviations(local: torch.Tensor, mean: torch.Tensor,
+                        axes: tuple[int, ...]) -> torch.Tensor:
+    """Sum of ``|local - mean|**2`` over ``axes`` (kept as size 1), in float64.
+
+    Works through blocks of rows along axis 0, so the deviations of a block are
+    squared and summed while they are still in cache, and no temporary the size of
+    ``local`` is allocated.
+    """
+    row = math.prod(local.shape[1:])
+    rows = builtins.max(1, _BLOCK_ELEMENTS // builtins.max(row, 1))
+    partials = []
+    for start in range(0, local.shape[0], rows):
+        block = local[start:start + rows]
+        centre = mean if mean.shape[0] == 1 else mean[start:start + rows]
+        deviation = block - centre
+        if deviation.is_complex():
+            deviation = torch.abs(deviation)
+        deviation.mul_(deviation)
+        partials.append(torch.sum(deviation, dim=axes, keepdim=True, dtype=torch.float64))
+    if 0 in axes:
+        return torch.stack(partials).sum(dim=0)
+    return torch.cat(partials, dim=0)
 
 
 def _moment_compute(dt: dtypes.dtype) -> torch.dtype:
