@@ -42,6 +42,8 @@ from .sorting import __all__ as _sorting_all
 from .nan_reduction import *
 from .nan_reduction import __all__ as _nan_reduction_all
 from .printing import get_printoptions, print0, printoptions, set_printoptions
+from .products import *
+from .products import __all__ as _products_all
 from .ranges import *
 from .ranges import __all__ as _ranges_all
 from .reduction import *
@@ -89,6 +91,7 @@ __all__ = [
     *_scan_all,
     *_ranges_all,
     *_dtypes_all,
+    *_products_all,
     *_diagonals_all,
     *_indexing_all,
     *_joining_all,

@@ -26,7 +26,7 @@ def _declare(name: str, kernel, kinds: str, summary: str, example: str) -> Ufunc
                  ufunc_doc(summary, example, "classification", name))
 
 
-def _real_only(dt, name):
+def _real_only(dt, name, strong=()):
     if dt.kind == "c":
         raise UFuncTypeError(f"This operation is not supported for {dt.name} values because "
                              "it would be ambiguous.")

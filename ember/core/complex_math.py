@@ -41,7 +41,7 @@ def _conj(x: torch.Tensor) -> torch.Tensor:
 _COMPLEX_TO_REAL = {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}
 
 
-def _angle_rule(dt, name):
+def _angle_rule(dt, name, strong=()):
     """NumPy's ``arctan2(0, z)``: a boolean meets the Python int 0 (int64 -> float64),
     integers give the smallest float holding them, complex numbers their real type."""
     if dt.kind == "b":

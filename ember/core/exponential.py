@@ -40,8 +40,8 @@ def float32_compute(rule: TypeRule) -> TypeRule:
     """``rule`` with float16 and bfloat16 computed in float32 and rounded back to the
     result type (NumPy's float16 loops; torch lacks some CPU kernels for them)."""
 
-    def wrapped(dt, name):
-        compute, result = rule(dt, name)
+    def wrapped(dt, name, strong=()):
+        compute, result = rule(dt, name, strong)
         return _NARROW.get(compute, compute), result
 
     return wrapped

@@ -101,7 +101,7 @@ def fix(x, out: DNDarray | None = None) -> DNDarray:
 
 
 def _round_rule(decimals: int):
-    def rule(dt, name):
+    def rule(dt, name, strong=()):
         if dt.kind == "b":
             if decimals != 0:
                 op = "multiply" if decimals > 0 else "divide"

@@ -92,7 +92,7 @@ def _rad2deg(x: torch.Tensor) -> torch.Tensor:
     return x * torch.tensor(_RAD2DEG[x.dtype], dtype=x.dtype, device=x.device)
 
 
-def _sinc_rule(dt, name):
+def _sinc_rule(dt, name, strong=()):
     """NumPy's ``sinc`` computes ``pi * x``: booleans and integers become float64; the
     arithmetic is done in the input's type, as NumPy's."""
     if dt.kind in "bui":

@@ -37,9 +37,10 @@ class UFuncTypeError(TypeError):
 
 
 # --------------------------------------------------------------------------------------
-# type rules: (common input dtype, ufunc name) -> (compute dtype, result dtype)
+# type rules: (common input dtype, ufunc name, the strong operands' dtypes)
+#             -> (compute dtype, result dtype)
 # --------------------------------------------------------------------------------------
-TypeRule = Callable[[dtypes.dtype, str], tuple[dtypes.dtype, dtypes.dtype]]
+TypeRule = Callable[[dtypes.dtype, str, tuple], tuple[dtypes.dtype, dtypes.dtype]]
 
 
 def _check_kind(dt: dtypes.dtype, kinds: str, name: str) -> None:
@@ -53,7 +54,7 @@ def same(kinds: str = "buifc", bools_to: dtypes.dtype | None = None) -> TypeRule
     ``bools_to`` when given (NumPy's loop choice for ufuncs without a boolean loop, such
     as floor_divide: int8)."""
 
-    def rule(dt, name):
+    def rule(dt, name, strong=()):
         if bools_to is not None and dt.kind == "b":
             dt = bools_to
         _check_kind(dt, kinds, name)
@@ -67,10 +68,14 @@ def floating(kinds: str = "buifc", integers_to: dtypes.dtype | None = None) -> T
     (NumPy's loop choice: int8 -> float16, int16 -> float32, int32/int64 -> float64),
     or to ``integers_to`` (true_divide: float64, as NumPy)."""
 
-    def rule(dt, name):
+    def rule(dt, name, strong=()):
         _check_kind(dt, kinds, name)
         if dt.kind in "bui":
-            dt = integers_to or dtypes.promote_types(dt, dtypes.float16)
+            # each integer operand goes to its own smallest float first: NumPy's loop for
+            # int8 with uint8 is float16, not the float of their common type int16
+            floats = [dtypes.promote_types(d, dtypes.float16) for d in strong] or [
+                dtypes.promote_types(dt, dtypes.float16)]
+            dt = integers_to or dtypes.result_type(*floats)
         return dt, dt
 
     return rule
@@ -79,7 +84,7 @@ def floating(kinds: str = "buifc", integers_to: dtypes.dtype | None = None) -> T
 def boolean(kinds: str = "buifc") -> TypeRule:
     """Boolean results (comparisons, logical functions, isnan, ...)."""
 
-    def rule(dt, name):
+    def rule(dt, name, strong=()):
         _check_kind(dt, kinds, name)
         return dt, dtypes.bool_
 
@@ -91,7 +96,7 @@ def real_of(kinds: str = "buifc") -> TypeRule:
     (absolute, real, imag, angle of complex numbers)."""
     complex_to_real = {dtypes.complex64: dtypes.float32, dtypes.complex128: dtypes.float64}
 
-    def rule(dt, name):
+    def rule(dt, name, strong=()):
         _check_kind(dt, kinds, name)
         return dt, complex_to_real.get(dt, dt)
 
@@ -242,7 +247,9 @@ class Ufunc:
                         f"{_strong_dtype(arg).name} to {wanted.name} with casting rule "
                         f"'{casting}'")
             common = wanted
-        compute, result = self.rule(common, self.name)
+        strong = () if dtype is not None else tuple(
+            _strong_dtype(arg) for arg in operands if not _is_weak(arg))
+        compute, result = self.rule(common, self.name, strong)
         if dtype is not None and result.kind != "b" and result != common:
             raise UFuncTypeError(f"ufunc '{self.name}' did not contain a loop with signature "
                                  f"matching types (dtype={common.name})")
