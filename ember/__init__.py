@@ -18,13 +18,15 @@ import os as _os
 # faults. Torch reads this at its first allocation; an explicit setting wins.
 _os.environ.setdefault("THP_MEM_ALLOC_ENABLE", "1")
 
-from . import random
+from . import io, random
 from ._version import __version__
 from .comm import Communicator, get_comm, use_comm
 from .core import *
 from .core import __all__ as _core_all
 from .core.dndarray import DNDarray
 from .core.dtypes import bool_ as bool
+from .io import *
+from .io import __all__ as _io_all
 
 __array_api_version__ = "2024.12"
 
@@ -54,6 +56,8 @@ __all__ = [
     "use_comm",
     "astype",
     "bool",
+    "io",
     "random",
     *_core_all,
+    *_io_all,
 ]
