@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import ember as em
+from ember.testing import assert_array_equal
 
 
 def test_version_is_a_string():
@@ -41,10 +42,11 @@ def test_namespace_info_defaults():
 
 def test_namespace_info_capabilities_are_honest():
     caps = em.__array_namespace_info__().capabilities()
-    assert caps["boolean indexing"] is False  # indexing is not implemented yet
-    assert caps["data-dependent shapes"] is False
-    with pytest.raises(NotImplementedError):
-        em.arange(3)[em.arange(3)]
+    assert caps["boolean indexing"] is True
+    assert caps["data-dependent shapes"] is True
+    x = em.arange(5, split=0)
+    assert x[x > 1].tolist() == [2, 3, 4]  # boolean indexing
+    assert em.unique(em.array([3, 1, 3], split=0)).tolist() == [1, 3]  # data-dependent
 
 
 @pytest.mark.parametrize("kind", [None, "bool", "signed integer", "unsigned integer", "integral",
@@ -72,7 +74,7 @@ def test_namespace_info_dtypes_rejects_unknown_kind():
 def test_astype_function(split):
     x = em.array(np.arange(6).reshape(2, 3), split=split)
     y = em.astype(x, em.float64)
-    em.testing.assert_array_equal(y, np.arange(6.0).reshape(2, 3), split=split)
+    assert_array_equal(y, np.arange(6.0).reshape(2, 3), split=split)
     assert em.astype(x, em.int64, copy=False) is x
     with pytest.raises(TypeError):
         em.astype(np.arange(3), em.float32)

@@ -8,11 +8,12 @@ to its family's list.
 from __future__ import annotations
 
 from ..harness import Case
-from . import core, maths
+from . import core, manipulations, maths
 
 __all__ = ["CASES"]
 
 CASES: tuple[Case, ...] = (
     *core.CASES,
     *maths.CASES,
+    *manipulations.CASES,
 )

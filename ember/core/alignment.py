@@ -32,7 +32,7 @@ from . import redistribution
 from .distribution import local_range
 from .dndarray import DNDarray
 
-__all__ = ["Aligned", "align", "broadcast_shapes"]
+__all__ = ["Aligned", "align", "broadcast_shapes", "operand_block"]
 
 
 def broadcast_shapes(*shapes: Sequence[int]) -> tuple[int, ...]:
@@ -138,9 +138,14 @@ def _slice_replicated(full: torch.Tensor, ndim: int, split: int | None,
     return full.narrow(axis, start, stop - start)
 
 
-def _block(x: DNDarray, ndim: int, split: int | None, counts: tuple[int, ...] | None
-           ) -> torch.Tensor:
-    """``x``'s block for the result distribution (split, counts)."""
+def operand_block(x: DNDarray, ndim: int, split: int | None,
+                  counts: tuple[int, ...] | None) -> torch.Tensor:
+    """``x``'s block for a target distribution given as metadata: ``ndim`` dimensions
+    (``x`` broadcasts into them from the right), cut along ``split`` by ``counts``.
+
+    Communication: none when ``x`` is replicated or already cut that way; else one
+    redistribution (Alltoallv) or one gather of ``x`` when its split axis is broadcast.
+    """
     comm = x.comm
     axis = _output_axis(x, ndim)
     if split is None or axis is None:
@@ -197,7 +202,7 @@ def align(operands: Sequence[Any], comm: Communicator) -> Aligned:
     blocks = []
     for operand in operands:
         if isinstance(operand, DNDarray):
-            blocks.append(_block(operand, len(shape), split, counts))
+            blocks.append(operand_block(operand, len(shape), split, counts))
         elif isinstance(operand, torch.Tensor):
             blocks.append(_slice_replicated(operand, len(shape), split, counts, comm.rank))
         else:

@@ -146,13 +146,15 @@ def _is_inexact(x: torch.Tensor) -> bool:
     return x.is_floating_point() or x.is_complex()
 
 
-def _to_float64(dt: dtypes.dtype, name: str, strong: tuple = ()) -> tuple[dtypes.dtype, dtypes.dtype]:
+def _to_float64(dt: dtypes.dtype, name: str, strong: tuple = ()
+                ) -> tuple[dtypes.dtype, dtypes.dtype]:
     """float_power's rule: float64 for every real input, complex128 for complex ones."""
     wide = dtypes.complex128 if dt.kind == "c" else dtypes.float64
     return wide, wide
 
 
-def _int32_exponent(dt: dtypes.dtype, name: str, strong: tuple = ()) -> tuple[dtypes.dtype, dtypes.dtype]:
+def _int32_exponent(dt: dtypes.dtype, name: str, strong: tuple = ()
+                    ) -> tuple[dtypes.dtype, dtypes.dtype]:
     """frexp's second output: computed on the floating input, returned as int32."""
     compute, _ = floating("buif")(dt, name)
     return compute, dtypes.int32

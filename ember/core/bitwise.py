@@ -89,7 +89,8 @@ def _bitwise_count(x: torch.Tensor) -> torch.Tensor:
     return counts.reshape(x.shape)
 
 
-def _popcount_rule(dt: dtypes.dtype, name: str, strong: tuple = ()) -> tuple[dtypes.dtype, dtypes.dtype]:
+def _popcount_rule(dt: dtypes.dtype, name: str, strong: tuple = ()
+                   ) -> tuple[dtypes.dtype, dtypes.dtype]:
     """Integers (booleans as int8) in, uint8 out: NumPy's bitwise_count loops."""
     if dt.kind == "b":
         dt = dtypes.int8

@@ -639,7 +639,12 @@ class DNDarray:
     diagonal = _method("diagonal")
     take = _method("take")
     put = _method("put")
-    compress = _method("compress")
+
+    def compress(self, condition: Any, axis: int | None = None, out: Any = None) -> DNDarray:
+        """Method form of :func:`ember.compress` (``x.compress(c)`` is
+        ``ember.compress(c, x)``)."""
+        return _ufunc("compress")(condition, self, axis=axis, out=out)
+
     choose = _method("choose")
     nonzero = _method("nonzero")
     argsort = _method("argsort")

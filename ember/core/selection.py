@@ -1,4 +1,4 @@
-"""Elementwise selection: where(condition, x, y).
+"""Elementwise selection: where(condition, x, y) (and where(condition), which is nonzero).
 
 Communication: that of aligning the three operands (see :mod:`ember.core.alignment`),
 none when they share one distribution.
@@ -18,7 +18,7 @@ from .ufunc import _check_python_ints, _common_dtype, _is_weak, _local, _prepare
 __all__ = ["where"]
 
 
-def where(condition: Any, x: Any = None, y: Any = None) -> DNDarray:
+def where(condition: Any, x: Any = None, y: Any = None) -> DNDarray | tuple[DNDarray, ...]:
     """Return elements chosen from ``x`` or ``y`` depending on ``condition``.
 
     Parameters
@@ -35,11 +35,12 @@ def where(condition: Any, x: Any = None, y: Any = None) -> DNDarray:
     DNDarray
         Of dtype ``result_type(x, y)``, Python scalars being weak (NEP 50), and of the
         broadcast shape; distributed like the largest distributed operand.
+    tuple of DNDarray
+        With only ``condition``: ``nonzero(condition)`` (as NumPy; see
+        :func:`ember.nonzero`).
 
     Raises
     ------
-    NotImplementedError
-        For the one-argument form ``where(condition)``: use ``nonzero(condition)``.
     ValueError
         If only one of ``x`` and ``y`` is given, or the shapes do not broadcast.
     OverflowError
@@ -49,7 +50,7 @@ def where(condition: Any, x: Any = None, y: Any = None) -> DNDarray:
     Notes
     -----
     Communication: that of aligning the operands (none when they share a distribution;
-    see :mod:`ember.core.alignment`).
+    see :mod:`ember.core.alignment`); with one argument that of :func:`ember.nonzero`.
 
     Examples
     --------
@@ -59,10 +60,13 @@ def where(condition: Any, x: Any = None, y: Any = None) -> DNDarray:
     [0, 1, 20, 30, 40]
     >>> where(x > 2, x, 0.5).dtype
     ember.float32
+    >>> [i.tolist() for i in where(x > 2)]
+    [[3, 4]]
     """
     if x is None and y is None:
-        raise NotImplementedError("where(condition) with one argument is "
-                                  "nonzero(condition): use ember.nonzero")
+        from .searching import nonzero
+
+        return nonzero(condition)
     if x is None or y is None:
         raise ValueError("either both or neither of x and y should be given")
     args = (condition, x, y)

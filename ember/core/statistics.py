@@ -32,6 +32,7 @@ import torch
 
 from . import dtypes
 from .dndarray import DNDarray
+from .order_keys import decode_wide_keys, wide_keys
 from .reduction import _as_array, _needs_merge, _store, reduced_axes
 
 __all__ = ["median", "percentile", "quantile", "nanmedian", "nanpercentile", "nanquantile"]
@@ -43,37 +44,6 @@ _NUMPY_METHODS = ("inverted_cdf", "averaged_inverted_cdf", "closest_observation"
 _INT64_MAX = torch.iinfo(torch.int64).max
 _INT64_MIN = -_INT64_MAX - 1
 _PIVOT_BUDGET = 1 << 16  # pivots per element and step: up to 255 (8 bits of the answer)
-_BITS = {torch.float64: (torch.int64, 0x7FFFFFFFFFFFFFFF),
-         torch.float32: (torch.int32, 0x7FFFFFFF),
-         torch.float16: (torch.int16, 0x7FFF),
-         torch.bfloat16: (torch.int16, 0x7FFF)}
-
-
-# --------------------------------------------------------------------------------------
-# order-preserving integer keys
-# --------------------------------------------------------------------------------------
-def _keys(t: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor | None]:
-    """int64 keys ordered as the values, and the NaN mask (None for non-floats).
-
-    Floats: non-negative bit patterns are kept, negative ones get all bits but the sign
-    flipped; NaN (of either sign) becomes the largest key.
-    """
-    if t.dtype not in _BITS:
-        return t.to(torch.int64), None
-    int_type, mask = _BITS[t.dtype]
-    bits = t.contiguous().view(int_type).to(torch.int64)
-    keys = torch.where(bits < 0, bits ^ mask, bits)
-    nan = torch.isnan(t)
-    return keys.masked_fill(nan, _INT64_MAX), nan
-
-
-def _decode(keys: torch.Tensor, dtype: torch.dtype) -> torch.Tensor:
-    """Values of ``dtype`` from keys made by :func:`_keys`."""
-    if dtype not in _BITS:
-        return keys.to(dtype)
-    int_type, mask = _BITS[dtype]
-    bits = torch.where(keys < 0, keys ^ mask, keys)
-    return bits.to(int_type).view(dtype)
 
 
 # --------------------------------------------------------------------------------------
@@ -92,7 +62,7 @@ def _select(local: torch.Tensor, total: int, comm, distributed: bool,
     Communication: none unless ``distributed``; then one Allreduce of the counts (floats
     only), one of the key range and at most 64 of (M, S) counts.
     """
-    keys, nan = _keys(local)
+    keys, nan = wide_keys(local)
     keys = torch.sort(keys, dim=1).values.contiguous()
     rows = keys.shape[0]
     if nan is None:
@@ -110,7 +80,7 @@ def _select(local: torch.Tensor, total: int, comm, distributed: bool,
             chosen = torch.gather(keys, 1, k)
     else:
         chosen = _bisect(keys, nan, n, k, comm)
-    return _decode(chosen, local.dtype), n
+    return decode_wide_keys(chosen, local.dtype), n
 
 
 def _bisect(keys: torch.Tensor, nan: torch.Tensor | None, n: torch.Tensor,

@@ -127,8 +127,8 @@ def test_python_int_out_of_range_raises():
 
 def test_argument_errors():
     x = em.arange(4, split=0)
-    with pytest.raises(NotImplementedError, match="nonzero"):
-        where(x > 1)
+    rows, = where(x > 1)  # one argument: nonzero(condition), as NumPy
+    assert_array_equal(rows, np.where(np.arange(4) > 1)[0], split=0)
     with pytest.raises(ValueError, match="both or neither"):
         where(x > 1, x)
     with pytest.raises(ValueError, match="both or neither"):
