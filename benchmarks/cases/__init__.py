@@ -8,7 +8,7 @@ to its family's list.
 from __future__ import annotations
 
 from ..harness import Case
-from . import core, manipulations, maths
+from . import core, io, manipulations, maths
 
 __all__ = ["CASES"]
 
@@ -16,4 +16,5 @@ CASES: tuple[Case, ...] = (
     *core.CASES,
     *maths.CASES,
     *manipulations.CASES,
+    *io.CASES,
 )

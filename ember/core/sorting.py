@@ -43,15 +43,12 @@ from .alignment import align
 from .creation import asarray
 from .distribution import offsets
 from .dndarray import DNDarray
+from .order_keys import order_key
 from .reduction import _flattened
 from .validation import AxisError, sanitize_axis
 
 __all__ = ["sort", "argsort", "partition", "argpartition", "lexsort"]
 
-_FLOAT_BITS = {torch.float64: (torch.int64, 0x7FFF_FFFF_FFFF_FFFF),
-               torch.float32: (torch.int32, 0x7FFF_FFFF),
-               torch.float16: (torch.int16, 0x7FFF),
-               torch.bfloat16: (torch.int16, 0x7FFF)}
 _SORT_KINDS = "qhms"  # quicksort, heapsort, mergesort, stable: NumPy reads the first letter
 _MAX_SAMPLES = 1 << 16  # total samples gathered by the sample sort (unless P*(P-1) is more)
 
@@ -99,22 +96,6 @@ def _kth_positions(kth: Any, extent: int, check_bounds: bool) -> np.ndarray:
 # --------------------------------------------------------------------------------------
 # order keys: integers ordered as NumPy orders the values
 # --------------------------------------------------------------------------------------
-def _real_key(t: torch.Tensor) -> torch.Tensor:
-    """Integer keys ordered as the real values of ``t`` (NaN last, -0.0 == 0.0).
-
-    Floats: the bit pattern, with all bits but the sign flipped for negative values,
-    in an integer type of the same width; every NaN becomes the type's maximum.
-    """
-    if t.dtype in _FLOAT_BITS:
-        int_type, mask = _FLOAT_BITS[t.dtype]
-        bits = (t + 0).contiguous().view(int_type)  # + 0 turns -0.0 into 0.0
-        keys = bits ^ ((bits >> (8 * bits.element_size() - 1)) & mask)
-        return keys.masked_fill_(torch.isnan(t), torch.iinfo(int_type).max)
-    if t.dtype == torch.bool:
-        return t.to(torch.int8)
-    return t
-
-
 def _key_columns(t: torch.Tensor, descending: bool) -> list[torch.Tensor]:
     """The integer key columns (most significant first) ordering ``t`` as NumPy does.
 
@@ -126,9 +107,9 @@ def _key_columns(t: torch.Tensor, descending: bool) -> list[torch.Tensor]:
     if t.is_complex():
         real, imag = t.real, t.imag
         nan_class = torch.isnan(real).to(torch.int8) * 2 + torch.isnan(imag).to(torch.int8)
-        columns = [nan_class, _real_key(real), _real_key(imag)]
+        columns = [nan_class, order_key(real), order_key(imag)]
     else:
-        columns = [_real_key(t)]
+        columns = [order_key(t)]
     return [~column for column in columns] if descending else columns
 
 
@@ -309,7 +290,7 @@ def _sample_sort(sources: list[torch.Tensor], counts: Sequence[int], comm: Commu
         sources, ties = [_local_sort(sources[0], 0, descending)], None
     else:
         order = _local_argsort(sources, 0, descending)
-        sources = [source[order] for source in sources]
+        sources = [source.index_select(0, order) for source in sources]  # (fast gather)
         ties = order + offset
     splitters = _splitters(sources, ties, offset, counts, comm, descending)
     bounds = _count_less(sources, ties, offset, splitters, descending)
@@ -328,7 +309,7 @@ def _sample_sort(sources: list[torch.Tensor], counts: Sequence[int], comm: Commu
         return _local_sort(received[0], 0, descending), new_counts
     # runs arrive in rank order, so a stable sort keeps equal keys in global-index order
     order = _local_argsort(received[:len(sources)] if indices else received, 0, descending)
-    return received[-1 if indices else 0][order], new_counts
+    return received[-1 if indices else 0].index_select(0, order), new_counts
 
 
 # --------------------------------------------------------------------------------------
