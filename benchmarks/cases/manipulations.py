@@ -26,7 +26,8 @@ def _random_vector(n: int, comm: Communicator) -> em.DNDarray:
 
 
 def _sort_numpy(x: em.DNDarray) -> np.ndarray:
-    return np.sort(x.numpy(), kind="stable")
+    # NumPy's default (SIMD quicksort): for values, every kind gives the same result
+    return np.sort(x.numpy())
 
 
 def _tall(rows: int, comm: Communicator) -> em.DNDarray:
@@ -68,7 +69,7 @@ CASES: list[Case] = [
         name="sort_1d",
         description="em.sort of n random float32 values split along axis 0 (parallel "
                     "sample sort: one Allgather of samples, one Alltoall, one Alltoallv); "
-                    "n = 10^7. NumPy: np.sort(kind='stable')",
+                    "n = 10^7. NumPy: np.sort (default kind; kind='stable' is ~15x slower)",
         sizes={"smoke": 1000, "default": 10**7, "large": 4 * 10**7},
         setup=_random_vector,
         run=em.sort,

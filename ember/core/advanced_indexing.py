@@ -244,6 +244,8 @@ def gather_points(local: torch.Tensor, counts: Sequence[int], comm: Communicator
     route = _Route(columns[split_column], counts, comm, failure)
     requests = route.forward(torch.stack(list(columns), dim=1))
     requests[:, split_column] -= offsets(counts)[comm.rank]
+    if requests.shape[1] == 1:  # rows: index_select is several times faster
+        return route.backward(local.index_select(0, requests[:, 0]))
     return route.backward(local[tuple(requests.unbind(1))])
 
 
@@ -560,6 +562,19 @@ def _mask_block(mask: Any, counts: Sequence[int] | None, comm: Communicator
     return local
 
 
+def _boolean_select(block: torch.Tensor, position: int, mask: torch.Tensor) -> torch.Tensor:
+    """``block[..., mask, ...]`` with ``mask`` from axis ``position`` on (local).
+
+    On the CPU through NumPy's boolean indexing on views of the same memory: 2-3x
+    faster than torch's for large blocks.
+    """
+    if block.device.type == "cpu" and block.dtype != torch.bfloat16 \
+            and not block.is_conj() and not block.requires_grad:
+        index = (slice(None),) * position + (mask.numpy(),)
+        return torch.from_numpy(block.numpy()[index])
+    return block[(slice(None),) * position + (mask,)]
+
+
 def mask_get(y: DNDarray, position: int, mask: Any) -> DNDarray:
     """``y[..., mask, ...]`` for one boolean mask covering the axes
     ``position .. position + mask.ndim - 1`` of ``y``.
@@ -583,7 +598,7 @@ def mask_get(y: DNDarray, position: int, mask: Any) -> DNDarray:
         local_mask = mask.larray
     else:
         local_mask = _mask_block(mask, y.counts if split == position else None, comm)
-    local = block[(slice(None),) * position + (local_mask.to(block.device),)]
+    local = _boolean_select(block, position, local_mask.to(block.device))
     if split is None:
         return DNDarray(local, tuple(local.shape), None, comm)
     if split == position:
