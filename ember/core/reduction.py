@@ -602,18 +602,15 @@ def _arg_extreme(a: Any, axis: Any, out: DNDarray | None, keepdims: bool, kind: 
 
 
 def _flattened(x: DNDarray) -> DNDarray:
-    """``x`` as a 1-d array in C order (split along 0 when ``x`` is split).
+    """``x`` as a 1-d array in C order (split along 0 when ``x`` is split), sharing its
+    memory when no data move (:func:`ember.reshape`).
 
-    Communication: none for replicated arrays and arrays split along axis 0; otherwise
-    one Alltoallv to re-cut along axis 0 first.
+    Communication: none for replicated arrays and arrays split along an axis preceded
+    only by axes of extent 1; otherwise one Alltoallv.
     """
-    if x.split not in (None, 0):
-        x = x.resplit(0)
-    local = x.larray.reshape(-1)
-    if x.split is None:
-        return DNDarray(local, (x.size,), None, x.comm)
-    per_row = math.prod(x.shape[1:])
-    return DNDarray(local, (x.size,), 0, x.comm, tuple(c * per_row for c in x.counts))
+    from .reshaping import reshape
+
+    return reshape(x, (x.size,))
 
 
 def argmin(a: Any, axis: int | None = None, out: DNDarray | None = None, *,

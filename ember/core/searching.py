@@ -35,7 +35,7 @@ from .distribution import local_range, offsets
 from .dndarray import DNDarray
 from .order_keys import order_key
 from .redistribution import change_counts
-from .reduction import _store
+from .reduction import _flattened, _store
 from .ufunc import (
     _check_python_ints,
     _common_dtype,
@@ -83,19 +83,6 @@ def _in_c_order(x: DNDarray) -> DNDarray:
     if x.split is None or x.size == 0 or all(e == 1 for e in x.shape[:x.split]):
         return x
     return x.resplit(next(i for i, e in enumerate(x.shape) if e != 1))
-
-
-def _flatten(x: DNDarray) -> DNDarray:
-    """``x`` as a 1-D array in C order, each rank keeping its (C-ordered) elements.
-
-    Communication: that of :func:`_in_c_order`.
-    """
-    x = _in_c_order(x)
-    if x.split is None:
-        return DNDarray(x.larray.reshape(-1), (x.size,), None, x.comm)
-    others = x.size // x.shape[x.split] if x.shape[x.split] else 0
-    counts = tuple(c * others for c in x.counts)
-    return DNDarray(x.larray.reshape(-1), (x.size,), 0, x.comm, counts)
 
 
 def _hits(a: Any) -> DNDarray:
@@ -224,7 +211,7 @@ def _mask_of(condition: Any, comm: Communicator, flatten: bool) -> Mask:
     if isinstance(condition, DNDarray):
         mask = _like(condition, _truth(condition.larray))
         if flatten:
-            mask = _flatten(mask)
+            mask = _flattened(mask)
         elif mask.ndim != 1:
             raise ValueError("condition must be a 1-d array")
         return mask if mask.split is not None else mask.larray
@@ -362,7 +349,7 @@ def compress(condition: Any, a: Any, axis: int | None = None,
         axis = sanitize_axis(axis, x.ndim)
     mask = _mask_of(condition, x.comm, flatten=False)
     if axis is None:
-        x, axis = _flatten(x), 0
+        x, axis = _flattened(x), 0
     result = _compress_along(x, _fit(mask, x.shape[axis], axis), axis)
     return result if out is None else _store(result, out)
 
@@ -402,7 +389,7 @@ def extract(condition: Any, arr: Any) -> DNDarray:
     >>> em.extract(x % 2 == 0, x).tolist()
     [0, 2, 4]
     """
-    x = _flatten(_as_array(arr, _comm_of(condition, arr)))
+    x = _flattened(_as_array(arr, _comm_of(condition, arr)))
     mask = _fit(_mask_of(condition, x.comm, flatten=True), x.size, 0)
     return _compress_along(x, mask, 0)
 
