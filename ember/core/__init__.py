@@ -29,6 +29,8 @@ from .indexing import *
 from .indexing import __all__ as _indexing_all
 from .joining import *
 from .joining import __all__ as _joining_all
+from .taking import *
+from .taking import __all__ as _taking_all
 from .nan_reduction import *
 from .nan_reduction import __all__ as _nan_reduction_all
 from .padding import *
@@ -98,6 +100,7 @@ __all__ = [
     *_ranges_all,
     *_dtypes_all,
     *_products_all,
+    *_taking_all,
     *_padding_all,
     *_reshaping_all,
     *_splitting_all,
