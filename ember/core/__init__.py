@@ -29,8 +29,6 @@ from .indexing import *
 from .indexing import __all__ as _indexing_all
 from .joining import *
 from .joining import __all__ as _joining_all
-from .taking import *
-from .taking import __all__ as _taking_all
 from .nan_reduction import *
 from .nan_reduction import __all__ as _nan_reduction_all
 from .padding import *
@@ -64,6 +62,8 @@ from .splitting import *
 from .splitting import __all__ as _splitting_all
 from .statistics import *
 from .statistics import __all__ as _statistics_all
+from .taking import *
+from .taking import __all__ as _taking_all
 from .trigonometric import *
 from .trigonometric import __all__ as _trigonometric_all
 from .validation import AxisError
