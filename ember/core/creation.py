@@ -205,6 +205,22 @@ def _assemble(local: torch.Tensor | None, error: Exception | None, axis: Any,
     return DNDarray(local.contiguous(), shape, axis, comm, counts)
 
 
+def as_dndarray(a: Any, comm: Communicator | None = None, *,
+                like: DNDarray | None = None) -> DNDarray:
+    """``a`` itself if it is a DNDarray, else ``a`` (NumPy data, sequences, scalars) as
+    a replicated DNDarray without copying where possible (internal helper of the
+    functions that accept array_like arguments).
+
+    ``like`` gives the communicator and device of another operand; ``comm`` the
+    communicator alone. Communication: none.
+    """
+    if isinstance(a, DNDarray):
+        return a
+    if like is not None:
+        return array(a, copy=None, comm=like.comm, device=like.device)
+    return array(a, copy=None, comm=comm)
+
+
 def from_local(local: torch.Tensor, split: int | None, comm: Communicator,
                counts: Sequence[int] | None = None) -> DNDarray:
     """Wrap each rank's block ``local`` along ``split`` as one DNDarray (internal).

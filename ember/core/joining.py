@@ -30,13 +30,13 @@ import torch
 
 from ..comm import sanitize_comm
 from . import redistribution
+from .creation import as_dndarray
 from .distribution import balanced_counts, local_range, offsets
 from .dndarray import DNDarray
 from .dtypes import can_cast, result_type
 from .dtypes import dtype as as_dtype
 from .reduction import _store
 from .splitting import (
-    _as_array,
     _ravel,
     unstack,
 )
@@ -75,7 +75,7 @@ def _operands(arrays: Any, verb: str) -> list[DNDarray]:
         raise ValueError(f"need at least one array to {verb}")
     first = next((a for a in items if isinstance(a, DNDarray)), None)
     comm = sanitize_comm(None) if first is None else first.comm
-    operands = [_as_array(a, first) for a in items]
+    operands = [as_dndarray(a, like=first) for a in items]
     if any(x.comm is not comm for x in operands):
         raise ValueError(f"{verb}: the arrays live on different communicators")
     return operands
@@ -526,8 +526,8 @@ def append(arr: Any, values: Any, axis: int | None = None) -> DNDarray:
     >>> em.append(em.arange(3, split=0), [7, 8]).tolist()
     [0, 1, 2, 7, 8]
     """
-    arr = _as_array(arr)
-    values = _as_array(values, arr)
+    arr = as_dndarray(arr)
+    values = as_dndarray(values, like=arr)
     if axis is None:
         arr = arr if arr.ndim == 1 else _ravel(arr)
         values, axis = _ravel(values), 0

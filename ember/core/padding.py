@@ -14,18 +14,10 @@ import numpy as np
 import torch
 
 from . import row_moves
+from .creation import as_dndarray as _as_array
 from .dndarray import DNDarray
 
 __all__ = ["pad"]
-
-
-def _as_array(a: Any) -> DNDarray:
-    """``a`` as a DNDarray (no copy for a DNDarray)."""
-    if isinstance(a, DNDarray):
-        return a
-    from .creation import asarray
-
-    return asarray(a)
 
 
 # --------------------------------------------------------------------------------------

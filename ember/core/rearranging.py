@@ -30,20 +30,12 @@ import numpy as np
 import torch
 
 from . import row_moves
+from .creation import as_dndarray as _as_array
 from .dndarray import DNDarray
 from .reduction import reduced_axes
 from .validation import sanitize_axis
 
 __all__ = ["flip", "fliplr", "flipud", "roll", "rot90", "tile", "repeat", "resize", "trim_zeros"]
-
-
-def _as_array(a: Any) -> DNDarray:
-    """``a`` as a DNDarray (no copy for a DNDarray)."""
-    if isinstance(a, DNDarray):
-        return a
-    from .creation import asarray
-
-    return asarray(a)
 
 
 def _ember(name: str):

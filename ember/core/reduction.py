@@ -23,6 +23,7 @@ from typing import Any
 import torch
 
 from . import dtypes
+from .creation import as_dndarray as _as_array
 from .dndarray import DNDarray
 from .validation import AxisError
 
@@ -50,14 +51,6 @@ _LOW_PRECISION = (torch.float16, torch.bfloat16)
 # --------------------------------------------------------------------------------------
 # the mechanism
 # --------------------------------------------------------------------------------------
-def _as_array(a: Any) -> DNDarray:
-    if isinstance(a, DNDarray):
-        return a
-    from .creation import array
-
-    return array(a, copy=None)
-
-
 def reduced_axes(axis: Any, ndim: int) -> tuple[int, ...]:
     """``axis`` (None, an int or a tuple of ints) as a sorted tuple of non-negative axes.
 

@@ -16,7 +16,7 @@ from typing import Any
 
 import torch
 
-from .creation import asarray
+from .creation import as_dndarray as _as_array
 from .distribution import balanced_counts, local_range, offsets
 from .dndarray import DNDarray
 from .redistribution import change_counts
@@ -38,10 +38,6 @@ _NATURAL = _Natural()
 # --------------------------------------------------------------------------------------
 # shared helpers
 # --------------------------------------------------------------------------------------
-def _as_array(a: Any) -> DNDarray:
-    return a if isinstance(a, DNDarray) else asarray(a)
-
-
 def _local_shape(shape: Sequence[int], split: int | None, counts: Sequence[int] | None,
                  rank: int) -> tuple[int, ...]:
     """The shape of ``rank``'s block of an array of ``shape`` cut into ``counts``."""

@@ -31,6 +31,7 @@ from ..comm import Communicator, get_comm
 from . import dtypes
 from .alignment import align
 from .creation import array, from_local
+from .creation import as_dndarray as _as_array
 from .distribution import local_range, offsets
 from .dndarray import DNDarray
 from .order_keys import order_key
@@ -57,10 +58,6 @@ Mask = DNDarray | torch.Tensor  # a 1-D boolean condition: distributed, or repli
 # --------------------------------------------------------------------------------------
 def _comm_of(*args: Any) -> Communicator:
     return next((a.comm for a in args if isinstance(a, DNDarray)), get_comm())
-
-
-def _as_array(a: Any, comm: Communicator | None = None) -> DNDarray:
-    return a if isinstance(a, DNDarray) else array(a, copy=None, comm=comm)
 
 
 def _truth(t: torch.Tensor) -> torch.Tensor:

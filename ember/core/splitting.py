@@ -24,7 +24,7 @@ import numpy as np
 import torch
 
 from . import redistribution
-from .creation import array
+from .creation import array, as_dndarray
 from .distribution import balanced_counts, local_range, offsets
 from .dndarray import DNDarray
 from .validation import sanitize_axis
@@ -35,15 +35,6 @@ __all__ = ["split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "ins
 # --------------------------------------------------------------------------------------
 # shared with joining
 # --------------------------------------------------------------------------------------
-def _as_array(a: Any, like: DNDarray | None = None) -> DNDarray:
-    """``a`` as a DNDarray (NumPy data and sequences replicated, on ``like``'s comm)."""
-    if isinstance(a, DNDarray):
-        return a
-    if like is None:
-        return array(a, copy=None)
-    return array(a, copy=None, comm=like.comm, device=like.device)
-
-
 def _ravel(x: DNDarray) -> DNDarray:
     """``x`` flattened in C order (:func:`ember.ravel`)."""
     from .reshaping import ravel
@@ -125,7 +116,7 @@ def array_split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[DNDar
     >>> [p.tolist() for p in em.array_split(em.arange(5, split=0), 3)]
     [[0, 1], [2, 3], [4]]
     """
-    x = _as_array(ary)
+    x = as_dndarray(ary)
     axis = sanitize_axis(axis, x.ndim)
     bounds = _section_bounds(indices_or_sections, x.shape[axis])
     return [_slab(x, axis, start, stop) for start, stop in bounds]
@@ -154,7 +145,7 @@ def split(ary: Any, indices_or_sections: Any, axis: int = 0) -> list[DNDarray]:
     >>> [p.tolist() for p in em.split(em.arange(6, split=0), [2, 3])]
     [[0, 1], [2], [3, 4, 5]]
     """
-    x = _as_array(ary)
+    x = as_dndarray(ary)
     axis = sanitize_axis(axis, x.ndim)
     try:
         len(indices_or_sections)
@@ -177,7 +168,7 @@ def hsplit(ary: Any, indices_or_sections: Any) -> list[DNDarray]:
     >>> [p.shape for p in em.hsplit(em.zeros((2, 4), split=0), 2)]
     [(2, 2), (2, 2)]
     """
-    x = _as_array(ary)
+    x = as_dndarray(ary)
     if x.ndim == 0:
         raise ValueError("hsplit only works on arrays of 1 or more dimensions")
     return split(x, indices_or_sections, 1 if x.ndim > 1 else 0)
@@ -196,7 +187,7 @@ def vsplit(ary: Any, indices_or_sections: Any) -> list[DNDarray]:
     >>> [p.shape for p in em.vsplit(em.zeros((4, 2), split=0), 2)]
     [(2, 2), (2, 2)]
     """
-    x = _as_array(ary)
+    x = as_dndarray(ary)
     if x.ndim < 2:
         raise ValueError("vsplit only works on arrays of 2 or more dimensions")
     return split(x, indices_or_sections, 0)
@@ -215,7 +206,7 @@ def dsplit(ary: Any, indices_or_sections: Any) -> list[DNDarray]:
     >>> [p.shape for p in em.dsplit(em.zeros((1, 2, 4), split=2), [1])]
     [(1, 2, 1), (1, 2, 3)]
     """
-    x = _as_array(ary)
+    x = as_dndarray(ary)
     if x.ndim < 3:
         raise ValueError("dsplit only works on arrays of 3 or more dimensions")
     return split(x, indices_or_sections, 2)
@@ -251,7 +242,7 @@ def unstack(x: Any, /, *, axis: int = 0) -> tuple[DNDarray, ...]:
     >>> [p.tolist() for p in em.unstack(em.array([[0, 1], [2, 3]], split=0))]
     [[0, 1], [2, 3]]
     """
-    x = _as_array(x)
+    x = as_dndarray(x)
     if x.ndim == 0:
         raise ValueError("Input array must be at least 1-d.")
     axis = sanitize_axis(axis, x.ndim)
@@ -372,7 +363,7 @@ def delete(arr: Any, obj: Any, axis: int | None = None) -> DNDarray:
     >>> em.delete(em.arange(6, split=0), [0, 4]).tolist()
     [1, 2, 3, 5]
     """
-    x, axis = _flat_and_axis(_as_array(arr), axis)
+    x, axis = _flat_and_axis(as_dndarray(arr), axis)
     extent = x.shape[axis]
     removed = _deleted(obj, extent, axis)
     lo, hi = _local_window(x, axis, extent)
@@ -514,7 +505,7 @@ def insert(arr: Any, obj: Any, values: Any, axis: int | None = None) -> DNDarray
     >>> em.insert(em.zeros((2, 2), dtype=em.int64), [1], [5, 6], axis=1).tolist()
     [[0, 5, 6, 0], [0, 5, 6, 0]]
     """
-    x, axis = _flat_and_axis(_as_array(arr), axis)
+    x, axis = _flat_and_axis(as_dndarray(arr), axis)
     positions, rows = _insertion(x, obj, values, axis)
     shape = list(x.shape)
     shape[axis] += positions.size

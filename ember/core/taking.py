@@ -11,6 +11,7 @@ import numpy as np
 import torch
 
 from . import advanced_indexing as adv
+from .creation import as_dndarray as _as_array
 from .distribution import offsets
 from .dndarray import DNDarray
 from .indexing import _prepared_value, getitem, setitem
@@ -21,14 +22,6 @@ __all__ = ["take", "put", "take_along_axis", "put_along_axis"]
 
 
 _MODES = ("raise", "wrap", "clip")
-
-
-def _as_array(a: Any) -> DNDarray:
-    if isinstance(a, DNDarray):
-        return a
-    from .creation import asarray
-
-    return asarray(a)
 
 
 def _check_mode(mode: str) -> None:
