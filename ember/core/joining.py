@@ -36,6 +36,7 @@ from .dndarray import DNDarray
 from .dtypes import can_cast, result_type
 from .dtypes import dtype as as_dtype
 from .reduction import _store
+from .shaping import ATLEAST_AXES, _with_axes
 from .splitting import (
     _ravel,
     unstack,
@@ -52,9 +53,6 @@ __all__ = [
     "column_stack",
     "append",
 ]
-
-# size-1 axes inserted (result positions) by atleast_1d/2d/3d, by input ndim
-_PADDING = {1: {0: (0,)}, 2: {0: (0, 1), 1: (0,)}, 3: {0: (0, 1, 2), 1: (0, 2), 2: (2,)}}
 
 
 # --------------------------------------------------------------------------------------
@@ -131,18 +129,12 @@ def _joined_shape(arrays: list[DNDarray], axis: Any) -> tuple[int, tuple[int, ..
 
 
 def _insert_axes(x: DNDarray, positions: Sequence[int]) -> DNDarray:
-    """``x`` with size-1 axes at ``positions`` (axes of the result); no communication."""
-    ndim = x.ndim + len(positions)
-    kept = [axis for axis in range(ndim) if axis not in positions]
-    shape, local_shape = [1] * ndim, [1] * ndim
-    for old, new in enumerate(kept):
-        shape[new], local_shape[new] = x.shape[old], x.lshape[old]
-    split = None if x.split is None else kept[x.split]
-    return DNDarray(x.larray.reshape(local_shape), shape, split, x.comm, x.counts)
+    """``x`` with size-1 axes at ``positions`` (a view: the join copies anyway)."""
+    return _with_axes(x, positions, copy=False)
 
 
 def _atleast(x: DNDarray, ndim: int) -> DNDarray:
-    return _insert_axes(x, _PADDING[ndim].get(x.ndim, ()))
+    return _insert_axes(x, ATLEAST_AXES[ndim].get(x.ndim, ()))
 
 
 # --------------------------------------------------------------------------------------

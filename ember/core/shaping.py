@@ -302,15 +302,16 @@ def squeeze(a: Any, axis: int | Sequence[int] | None = None) -> DNDarray:
     return DNDarray(_fresh(_broadcast_owned(x, x.larray, shape)), shape, None, x.comm)
 
 
-def _with_axes(x: DNDarray, positions: tuple[int, ...]) -> DNDarray:
-    """``x`` with new axes of extent 1 at ``positions`` (axes of the result)."""
+def _with_axes(x: DNDarray, positions: Sequence[int], copy: bool = True) -> DNDarray:
+    """``x`` with new axes of extent 1 at ``positions`` (axes of the result); a view of
+    ``x``'s block when not ``copy`` (for callers that copy anyway). Communication: none."""
     ndim = x.ndim + len(positions)
     old = iter(range(x.ndim))
     source = [None if axis in positions else next(old) for axis in range(ndim)]
     shape = tuple(1 if s is None else x.shape[s] for s in source)
     split = None if x.split is None else source.index(x.split)
     local = x.larray.reshape(_local_shape(shape, split, x.counts, x.comm.rank))
-    return DNDarray(_fresh(local), shape, split, x.comm, x.counts)
+    return DNDarray(_fresh(local) if copy else local, shape, split, x.comm, x.counts)
 
 
 def expand_dims(a: Any, axis: int | Sequence[int]) -> DNDarray:
@@ -339,6 +340,10 @@ def expand_dims(a: Any, axis: int | Sequence[int]) -> DNDarray:
     return _with_axes(x, _axis_tuple(axis, ndim, "axis", "repeated axis"))
 
 
+# atleast_Nd: input ndim -> the new axes of extent 1 (axes of the result), as NumPy
+ATLEAST_AXES = {1: {0: (0,)}, 2: {0: (0, 1), 1: (0,)}, 3: {0: (0, 1, 2), 1: (0, 2), 2: (2,)}}
+
+
 def _at_least(arys: tuple[Any, ...], positions: dict[int, tuple[int, ...]]
               ) -> DNDarray | tuple[DNDarray, ...]:
     """Each input with axes added at ``positions[ndim]`` (unchanged if ndim is not a key)."""
@@ -365,7 +370,7 @@ def atleast_1d(*arys: Any) -> DNDarray | tuple[DNDarray, ...]:
     >>> em.atleast_1d(3.0).shape
     (1,)
     """
-    return _at_least(arys, {0: (0,)})
+    return _at_least(arys, ATLEAST_AXES[1])
 
 
 def atleast_2d(*arys: Any) -> DNDarray | tuple[DNDarray, ...]:
@@ -384,7 +389,7 @@ def atleast_2d(*arys: Any) -> DNDarray | tuple[DNDarray, ...]:
     >>> x.shape, x.split
     ((1, 3), 1)
     """
-    return _at_least(arys, {0: (0, 1), 1: (0,)})
+    return _at_least(arys, ATLEAST_AXES[2])
 
 
 def atleast_3d(*arys: Any) -> DNDarray | tuple[DNDarray, ...]:
@@ -403,7 +408,7 @@ def atleast_3d(*arys: Any) -> DNDarray | tuple[DNDarray, ...]:
     >>> [x.shape for x in em.atleast_3d(1, [1, 2])]
     [(1, 1, 1), (1, 2, 1)]
     """
-    return _at_least(arys, {0: (0, 1, 2), 1: (0, 2), 2: (2,)})
+    return _at_least(arys, ATLEAST_AXES[3])
 
 
 # --------------------------------------------------------------------------------------
