@@ -35,10 +35,9 @@ from .distribution import balanced_counts, local_range, offsets
 from .dndarray import DNDarray
 from .dtypes import can_cast, result_type
 from .dtypes import dtype as as_dtype
-from .reduction import _store
+from .reduction import _flattened, _store
 from .shaping import ATLEAST_AXES, _with_axes
 from .splitting import (
-    _ravel,
     unstack,
 )
 from .validation import sanitize_axis
@@ -289,7 +288,7 @@ def concatenate(arrays: Sequence[Any], /, axis: int | None = 0, out: DNDarray | 
     operands = _operands(arrays, "concatenate")
     target = _target_dtype(operands, dtype, out, casting, "concatenate")
     if axis is None:
-        operands, axis = [_ravel(x) for x in operands], 0
+        operands, axis = [_flattened(x) for x in operands], 0
     axis, shape = _joined_shape(operands, axis)
     _check_out(out, shape)
     result = _join(operands, axis, shape, target)
@@ -521,8 +520,8 @@ def append(arr: Any, values: Any, axis: int | None = None) -> DNDarray:
     arr = as_dndarray(arr)
     values = as_dndarray(values, like=arr)
     if axis is None:
-        arr = arr if arr.ndim == 1 else _ravel(arr)
-        values, axis = _ravel(values), 0
+        arr = arr if arr.ndim == 1 else _flattened(arr)
+        values, axis = _flattened(values), 0
     return concatenate((arr, values), axis)
 
 

@@ -33,20 +33,10 @@ from . import row_moves
 from .creation import as_dndarray as _as_array
 from .dndarray import DNDarray
 from .reduction import reduced_axes
+from .reshaping import ravel, reshape
 from .validation import sanitize_axis
 
 __all__ = ["flip", "fliplr", "flipud", "roll", "rot90", "tile", "repeat", "resize", "trim_zeros"]
-
-
-def _ember(name: str):
-    """The ember function ``name`` (looked up at call time; another module defines it)."""
-    import ember.core
-
-    function = getattr(ember.core, name, None)
-    if function is None:
-        raise NotImplementedError(f"this operation needs ember.{name}, which is not "
-                                  "available yet")
-    return function
 
 
 # --------------------------------------------------------------------------------------
@@ -193,7 +183,7 @@ def _flattened(x: DNDarray) -> DNDarray:
         if x.split is None:
             return DNDarray(local, (x.size,), None, x.comm)
         return DNDarray(local, (x.size,), 0, x.comm, (x.size,))
-    return _ember("ravel")(x)
+    return ravel(x)
 
 
 def _shifts_by_axis(shift: Any, axis: Any, ndim: int) -> dict[int, int]:
@@ -272,7 +262,7 @@ def roll(a: Any, shift: Any, axis: Any = None) -> DNDarray:
             local = rolled.larray.reshape(x.shape)
             return DNDarray(local, x.shape, None if x.split is None else x.split, x.comm,
                             None if x.split is None else x.counts)
-        return _ember("reshape")(rolled, x.shape)
+        return reshape(rolled, x.shape)
     shifts = {ax: s % x.shape[ax] for ax, s in _shifts_by_axis(shift, axis, x.ndim).items()
               if x.shape[ax]}
     local_axes = [ax for ax, s in shifts.items() if s and ax != x.split]
@@ -564,7 +554,7 @@ def resize(a: Any, new_shape: Any) -> DNDarray:
         split = 0 if x.split is not None and shape else None
         return DNDarray(local, shape, split, x.comm, None if split is None else (shape[0],))
     result = row_moves.cyclic(flat, 0, size)
-    return result if len(shape) == 1 else _ember("reshape")(result, shape)
+    return result if len(shape) == 1 else reshape(result, shape)
 
 
 # --------------------------------------------------------------------------------------

@@ -27,6 +27,7 @@ from . import redistribution
 from .creation import array, as_dndarray
 from .distribution import balanced_counts, local_range, offsets
 from .dndarray import DNDarray
+from .reshaping import ravel
 from .validation import sanitize_axis
 
 __all__ = ["split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "insert", "delete"]
@@ -35,13 +36,6 @@ __all__ = ["split", "array_split", "hsplit", "vsplit", "dsplit", "unstack", "ins
 # --------------------------------------------------------------------------------------
 # shared with joining
 # --------------------------------------------------------------------------------------
-def _ravel(x: DNDarray) -> DNDarray:
-    """``x`` flattened in C order (:func:`ember.ravel`)."""
-    from .reshaping import ravel
-
-    return ravel(x)
-
-
 # --------------------------------------------------------------------------------------
 # splitting
 # --------------------------------------------------------------------------------------
@@ -261,7 +255,7 @@ def unstack(x: Any, /, *, axis: int = 0) -> tuple[DNDarray, ...]:
 def _flat_and_axis(x: DNDarray, axis: Any) -> tuple[DNDarray, int]:
     """NumPy's rule: axis None flattens (unless 1-d) and works on the last axis."""
     if axis is None:
-        return (x if x.ndim == 1 else _ravel(x)), 0
+        return (x if x.ndim == 1 else ravel(x)), 0
     return x, sanitize_axis(axis, x.ndim)
 
 
