@@ -30,6 +30,17 @@ from .io import __all__ as _io_all
 
 __array_api_version__ = "2024.12"
 
+# The estimator packages load on first use (``em.cluster.KMeans`` or
+# ``from ember.cluster import KMeans``), as scikit-learn's do.
+_LAZY_PACKAGES = ("cluster", "metrics", "neighbors", "spatial", "utils")
+
+
+def __getattr__(name: str):
+    if name in _LAZY_PACKAGES:
+        import importlib
+        return importlib.import_module(f"{__name__}.{name}")
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 def astype(x, dtype, /, *, copy: bool = True, device=None):
     """``x`` cast to ``dtype`` (array API ``astype``); optionally moved to ``device``.
