@@ -1,9 +1,16 @@
 """Fixtures shared by the whole suite. Every test runs on every rank (SPMD)."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 import ember as em
+
+# The oracle helpers in tests/core (_oracle_checks: LocalCheck, count_collectives) serve
+# every test folder.
+sys.path.insert(0, str(Path(__file__).resolve().parent / "core"))
 
 
 @pytest.fixture

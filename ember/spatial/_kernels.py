@@ -72,7 +72,7 @@ def squared_norms(a: torch.Tensor) -> torch.Tensor:
 
 
 def pairwise_tile(a: torch.Tensor, b: torch.Tensor, metric: str = "euclidean",
-                  p: float = 2.0, *, a_sqnorm: torch.Tensor | None = None,
+                  p: float | None = None, *, a_sqnorm: torch.Tensor | None = None,
                   b_sqnorm: torch.Tensor | None = None) -> torch.Tensor:
     """All distances between the rows of ``a`` (m x d) and of ``b`` (n x d): m x n.
 
@@ -88,6 +88,7 @@ def pairwise_tile(a: torch.Tensor, b: torch.Tensor, metric: str = "euclidean",
     tensor([[0., 5.],
             [5., 0.]])
     """
+    p = _order(metric, p)
     if metric in ("euclidean", "sqeuclidean"):
         a_sq = squared_norms(a) if a_sqnorm is None else a_sqnorm
         b_sq = squared_norms(b) if b_sqnorm is None else b_sqnorm
@@ -103,6 +104,13 @@ def pairwise_tile(a: torch.Tensor, b: torch.Tensor, metric: str = "euclidean",
     raise ValueError(f"pairwise_tile: metric {metric!r} is not canonical")
 
 
+def _order(metric: str, p: float | None) -> float:
+    """The Minkowski order of a canonical metric (``p`` itself for "minkowski")."""
+    if p is not None:
+        return p
+    return {"cityblock": 1.0, "chebyshev": math.inf}.get(metric, 2.0)
+
+
 def _unit_rows(a: torch.Tensor) -> torch.Tensor:
     """Rows scaled to unit length; zero rows stay zero (distance 1 to everything)."""
     norms = torch.linalg.vector_norm(a, dim=-1, keepdim=True)
@@ -110,7 +118,7 @@ def _unit_rows(a: torch.Tensor) -> torch.Tensor:
 
 
 def paired_distances(a: torch.Tensor, candidates: torch.Tensor, metric: str = "euclidean",
-                     p: float = 2.0) -> torch.Tensor:
+                     p: float | None = None) -> torch.Tensor:
     """Distance of each row ``a[i]`` (m x d) to each of its candidates
     ``candidates[i, j]`` (m x k x d): m x k, by direct differences (exact to rounding).
 
@@ -120,6 +128,7 @@ def paired_distances(a: torch.Tensor, candidates: torch.Tensor, metric: str = "e
     >>> paired_distances(a, torch.tensor([[[1.0, 1.0], [4.0, 5.0]]]))
     tensor([[0., 5.]])
     """
+    p = _order(metric, p)
     if metric == "cosine":
         a_unit = _unit_rows(a).unsqueeze(-2)
         return (1 - (a_unit * _unit_rows(candidates)).sum(-1)).clamp_(0, 2)

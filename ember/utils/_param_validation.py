@@ -93,7 +93,8 @@ def _accepts(constraint: Any, value: Any) -> bool:
     if constraint == "callable":
         return callable(value)
     if constraint == "array-like":
-        return hasattr(value, "__len__") or hasattr(value, "shape")
+        return not isinstance(value, str) and (hasattr(value, "__len__")
+                                               or hasattr(value, "shape"))
     if constraint == "random_state":
         return value is None or (isinstance(value, numbers.Integral)
                                  and not isinstance(value, bool)) or hasattr(value, "random")
@@ -111,7 +112,9 @@ def _describe(constraint: Any) -> str:
                 "array-like": "an array-like",
                 "random_state": "an int, a Generator or None"}[constraint]
     if isinstance(constraint, type):
-        return f"an instance of {constraint.__name__!r}"
+        name = {numbers.Integral: "int", numbers.Real: "float"}.get(constraint,
+                                                                     constraint.__name__)
+        return f"an instance of {name!r}"
     return str(constraint)
 
 

@@ -22,8 +22,8 @@ from ..core import dtypes
 from ..core.creation import array
 from ..core.dndarray import DNDarray
 
-__all__ = ["NotFittedError", "as_samples", "as_targets", "like_input", "check_is_fitted",
-           "check_n_features", "seed_from"]
+__all__ = ["NotFittedError", "as_array", "as_floating", "check_finite", "as_samples",
+           "as_targets", "like_input", "check_is_fitted", "check_n_features", "seed_from"]
 
 
 class NotFittedError(ValueError, AttributeError):
@@ -31,7 +31,10 @@ class NotFittedError(ValueError, AttributeError):
     scikit-learn)."""
 
 
-def _as_dndarray(a: Any, comm: Communicator | None) -> DNDarray:
+def as_array(a: Any, comm: Communicator | None = None) -> DNDarray:
+    """``a`` itself if a DNDarray, else ``a`` as a replicated DNDarray; Python floats
+    become float64 as in scikit-learn (ember's array functions default to float32).
+    Communication: none."""
     if isinstance(a, DNDarray):
         return a
     if comm is None:
@@ -44,7 +47,7 @@ def _as_dndarray(a: Any, comm: Communicator | None) -> DNDarray:
     return array(a, copy=None, comm=comm)
 
 
-def _floating(x: DNDarray) -> DNDarray:
+def as_floating(x: DNDarray) -> DNDarray:
     """float32 and float64 as they are; other real types as float64 (scikit-learn)."""
     if x.dtype in (dtypes.float32, dtypes.float64):
         return x
@@ -53,8 +56,9 @@ def _floating(x: DNDarray) -> DNDarray:
     return x.astype(dtypes.float64)
 
 
-def _check_finite(x: DNDarray, input_name: str) -> None:
-    """One 2-byte Allreduce: whether any rank's block holds NaN or infinity."""
+def check_finite(x: DNDarray, input_name: str = "X") -> None:
+    """Raise scikit-learn's ValueError on every rank if any block holds NaN or
+    infinity. Communication: one 2-byte Allreduce for a split array, else none."""
     local = x.larray
     flags = torch.tensor([bool(torch.isnan(local).any()), bool(torch.isinf(local).any())])
     if x.split is not None:
@@ -103,7 +107,7 @@ def as_samples(X: Any, estimator: Any, *, input_name: str = "X", allow_nan: bool
     ((2, 2), 0, ember.float64, True)
     """
     name = estimator if isinstance(estimator, str) else type(estimator).__name__
-    x = _as_dndarray(X, comm)
+    x = as_array(X, comm)
     if x.ndim != 2:
         raise ValueError(f"Expected 2D array, got {x.ndim}D array instead. Reshape your "
                          "data either using array.reshape(-1, 1) if your data has a single "
@@ -115,12 +119,12 @@ def as_samples(X: Any, estimator: Any, *, input_name: str = "X", allow_nan: bool
     if n_features < 1:
         raise ValueError(f"Found array with 0 feature(s) (shape={x.shape}) while a "
                          f"minimum of 1 is required by {name}.")
-    x = _floating(x)
+    x = as_floating(x)
     replicated = x.split is None
     if x.split != 0:
         x = x.resplit(0)
     if not allow_nan:
-        _check_finite(x, input_name)
+        check_finite(x, input_name)
     return x, replicated
 
 
@@ -138,7 +142,7 @@ def as_targets(y: Any, X: DNDarray, estimator: Any, *, input_name: str = "y") ->
     Communication: none for replicated ``y``; one Alltoallv when ``y`` is split with
     other counts than ``X``; one 2-byte Allreduce for the finiteness check.
     """
-    targets = _as_dndarray(y, X.comm)
+    targets = as_array(y, X.comm)
     if targets.ndim not in (1, 2):
         raise ValueError(f"{input_name} must be 1-D or 2-D, got {targets.ndim}-D")
     if targets.shape[0] != X.shape[0]:
@@ -153,7 +157,7 @@ def as_targets(y: Any, X: DNDarray, estimator: Any, *, input_name: str = "y") ->
     elif targets.counts != X.counts:
         targets = targets.redistribute(X.counts)
     if targets.dtype.kind == "f":
-        _check_finite(targets, input_name)
+        check_finite(targets, input_name)
     return targets
 
 

@@ -75,3 +75,11 @@ def test_rows_per_tile():
     assert rows_per_tile(10, 8, 800) == 10
     assert rows_per_tile(10**9, 8, 800) == 1
     assert rows_per_tile(10**9, 8, 800, minimum=4) == 4
+
+
+def test_the_order_defaults_to_the_metrics_own():
+    a, b = torch.tensor([[0.0, 0.0]]), torch.tensor([[3.0, 4.0]])
+    assert pairwise_tile(a, b, "cityblock").item() == 7.0
+    assert paired_distances(a, b[None], "cityblock").item() == 7.0
+    assert pairwise_tile(a, b, "chebyshev").item() == 4.0
+    assert paired_distances(a, b[None], "chebyshev").item() == 4.0

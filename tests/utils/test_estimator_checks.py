@@ -33,19 +33,22 @@ class Toy(BaseEstimator):
         "tol": [Interval(numbers.Real, 0, 1, closed="neither"), None],
         "p": [Options(numbers.Real, {1, 2})],
         "flag": ["boolean"],
+        "init": ["array-like"],
     }
 
-    def __init__(self, n=3, *, metric="a", tol=None, p=2, flag=False):
+    def __init__(self, n=3, *, metric="a", tol=None, p=2, flag=False, init=(1, 2)):
         self.n = n
         self.metric = metric
         self.tol = tol
         self.p = p
         self.flag = flag
+        self.init = init
 
 
 def test_get_set_params_and_repr():
     toy = Toy(n=5)
-    assert toy.get_params() == {"flag": False, "metric": "a", "n": 5, "p": 2, "tol": None}
+    assert toy.get_params() == {"flag": False, "init": (1, 2), "metric": "a", "n": 5,
+                                "p": 2, "tol": None}
     assert repr(toy) == "Toy(n=5)"
     assert toy.set_params(metric="b", tol=0.5) is toy
     assert (toy.metric, toy.tol) == ("b", 0.5)
@@ -73,6 +76,7 @@ def test_nested_params():
     ({"tol": float("nan")}, "tol"),
     ({"p": 3}, "The 'p' parameter of Toy must be one of {1, 2}"),
     ({"flag": 1}, "an instance of 'bool'"),
+    ({"init": "x"}, "The 'init' parameter of Toy must be an array-like"),
 ])
 def test_validate_parameters(params, message):
     validate_parameters(Toy())
