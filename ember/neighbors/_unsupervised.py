@@ -1,0 +1,481 @@
+"""Unsupervised nearest neighbours on distributed samples (scikit-learn's
+``NearestNeighbors``).
+
+The fitted samples stay split along axis 0; queries are split along axis 0 too. Every
+search is the distributed brute force of :mod:`ember.neighbors._ring`: the fitted
+samples travel round a ring of the processes while each rank searches for its own
+queries, tile by tile under a memory budget. There are no trees: ``algorithm`` and
+``leaf_size`` are validated and recorded but do not change the search (its results are
+those of scikit-learn's ``algorithm="brute"``; ties go to the smaller index).
+"""
+
+from __future__ import annotations
+
+import math
+import numbers
+import warnings
+from typing import Any
+
+import numpy as np
+import torch
+
+from ..base import BaseEstimator
+from ..core import dtypes
+from ..core.distribution import offsets
+from ..core.dndarray import DNDarray
+from ..spatial._kernels import METRICS, canonical_metric
+from ..utils._param_validation import Interval, StrOptions, validate_parameters
+from ..utils.validation import as_samples, check_is_fitted, check_n_features, like_input
+from ._ring import kneighbors_ring, radius_ring
+
+__all__ = ["NearestNeighbors"]
+
+
+def _effective_metric(metric: str, p: float | None) -> tuple[str, dict[str, Any]]:
+    """scikit-learn's ``effective_metric_`` and ``effective_metric_params_``."""
+    if metric != "minkowski":
+        return metric, {}
+    p = 2 if p is None else p
+    named = {1: "manhattan", 2: "euclidean", math.inf: "chebyshev"}
+    if p in named:
+        return named[p], {}
+    return "minkowski", {"p": p, "w": None}
+
+
+def _to_object_array(flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:
+    """A 1-D object array of the consecutive pieces of ``flat`` of ``lengths``."""
+    out = np.empty(len(lengths), dtype=object)
+    out[:] = np.split(flat, np.cumsum(lengths)[:-1])
+    return out
+
+
+def _gather_ragged(queries: DNDarray, lengths: torch.Tensor, *values: torch.Tensor
+                   ) -> tuple[np.ndarray, ...]:
+    """Every rank's compressed-row result, concatenated in query order, on every rank.
+
+    Communication: one Allgatherv of the per-query lengths, one of each of ``values``.
+    """
+    comm = queries.comm
+    all_lengths = comm.Allgatherv(lengths, 0, queries.counts).cpu().numpy()
+    bounds = np.concatenate(([0], np.cumsum(all_lengths)))
+    starts = [*offsets(queries.counts), queries.shape[0]]
+    totals = [int(bounds[b] - bounds[a]) for a, b in zip(starts[:-1], starts[1:],
+                                                           strict=True)]
+    gathered = [comm.Allgatherv(v, 0, totals).cpu().numpy() for v in values]
+    return (all_lengths, *gathered)
+
+
+class NearestNeighbors(BaseEstimator):
+    """Unsupervised learner for neighbour searches on distributed samples.
+
+    Parameters
+    ----------
+    n_neighbors : int, default=5
+        Number of neighbours for :meth:`kneighbors`.
+    radius : float, default=1.0
+        Range of the parameter space for :meth:`radius_neighbors`.
+    algorithm : {"auto", "ball_tree", "kd_tree", "brute"}, default="auto"
+        Validated and recorded; ember always uses its distributed brute force (a ring
+        of the sample blocks), which gives the results of ``algorithm="brute"``.
+    leaf_size : int, default=30
+        Validated and recorded; unused (no trees).
+    metric : str, default="minkowski"
+        One of ``ember.spatial._kernels.METRICS``: "euclidean", "sqeuclidean",
+        "cityblock", "manhattan", "l1", "l2", "cosine", "chebyshev", "minkowski".
+    p : float, default=2
+        The Minkowski exponent (1: manhattan, 2: euclidean, inf: chebyshev).
+    metric_params : dict, default=None
+        Only None (or an empty dict) is supported.
+    n_jobs : int, default=None
+        Validated and recorded; the parallelism is the MPI processes (and torch's
+        threads within each).
+
+    Attributes
+    ----------
+    effective_metric_ : str
+        The metric used, as scikit-learn names it ("euclidean" for minkowski, p=2).
+    effective_metric_params_ : dict
+        Its parameters ({"p": p, "w": None} for a general Minkowski metric).
+    n_features_in_ : int
+        Number of features seen in :meth:`fit`.
+    n_samples_fit_ : int
+        Number of samples in the fitted data.
+
+    Notes
+    -----
+    Communication: :meth:`fit` none beyond the input checks (one 2-byte Allreduce);
+    each search one pass of the fitted sample blocks round the ring of processes (every
+    rank sends and receives ``n_samples_fit * n_features`` numbers in all, overlapped
+    with the search). Memory per rank: the local samples, the local queries' results
+    (``O(n_local * k)``), one distance tile (64 MiB by default) and two sample blocks.
+
+    Distances are in the samples' dtype (scikit-learn reports float32 input's distances
+    in float64 for most metrics), computed exactly by direct differences: a sample's
+    distance to a duplicate is exactly 0. Unsupported: callable metrics, metrics other
+    than the ones above, ``metric_params``, sparse input, ``metric="precomputed"``.
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> samples = em.array([[0., 0., 0.], [0., .5, 0.], [1., 1., .5]], split=0)
+    >>> neigh = NearestNeighbors(n_neighbors=1).fit(samples)
+    >>> dist, ind = neigh.kneighbors([[1., 1., 1.]])
+    >>> dist.numpy(), ind.numpy()
+    (array([[0.5]]), array([[2]]))
+    """
+
+    _parameter_constraints: dict = {
+        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        "radius": [Interval(numbers.Real, 0.0, math.inf, closed="both"), None],
+        "algorithm": [StrOptions({"auto", "ball_tree", "kd_tree", "brute"})],
+        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
+        "p": [Interval(numbers.Real, 0.0, math.inf, closed="right"), None],
+        "metric": [StrOptions(set(METRICS)), "callable"],
+        "metric_params": [dict, None],
+        "n_jobs": [numbers.Integral, None],
+    }
+
+    def __init__(self, *, n_neighbors: int = 5, radius: float = 1.0, algorithm: str = "auto",
+                 leaf_size: int = 30, metric: str = "minkowski", p: float = 2,
+                 metric_params: dict | None = None, n_jobs: int | None = None) -> None:
+        self.n_neighbors = n_neighbors
+        self.radius = radius
+        self.algorithm = algorithm
+        self.leaf_size = leaf_size
+        self.metric = metric
+        self.p = p
+        self.metric_params = metric_params
+        self.n_jobs = n_jobs
+
+    # ----------------------------------------------------------------------------------
+    # fit
+    # ----------------------------------------------------------------------------------
+    def fit(self, X: Any, y: Any = None) -> NearestNeighbors:
+        """Fit the nearest neighbours estimator from the training samples.
+
+        Parameters
+        ----------
+        X : array_like or DNDarray of shape (n_samples, n_features)
+            Training samples; kept split along axis 0 (a replicated or NumPy input is
+            cut locally, without communication).
+        y : None
+            Ignored.
+
+        Returns
+        -------
+        self : NearestNeighbors
+            The fitted estimator.
+
+        Raises
+        ------
+        InvalidParameterError
+            A hyper-parameter of a wrong type or value (scikit-learn's message).
+        NotImplementedError
+            A callable metric or non-empty ``metric_params``.
+        ValueError
+            ``X`` not 2-D, empty, or holding NaN or infinity; 0 < p < 1 with a tree
+            ``algorithm``.
+
+        Notes
+        -----
+        Communication: none for split-0, replicated or NumPy input (one Alltoallv for
+        input split along features); one 2-byte Allreduce for the finiteness check.
+        Memory per rank: the local block of the samples (a reference, not a copy, for
+        float input split along axis 0).
+        """
+        validate_parameters(self)
+        self._ring_metric = self._check_metric()
+        X, replicated = as_samples(X, self)
+        check_n_features(self, X, reset=True)
+        self._fit_X = X
+        self._fit_replicated = replicated
+        self._fit_method = "brute"
+        self.n_samples_fit_ = X.shape[0]
+        return self
+
+    def _check_metric(self) -> tuple[str, float]:
+        """The ring's canonical (metric, p); sets the ``effective_metric*_`` attributes."""
+        name = type(self).__name__
+        if callable(self.metric):
+            raise NotImplementedError(f"{name}: callable metrics are not supported")
+        if self.metric_params:
+            raise NotImplementedError(f"{name}: metric_params is not supported")
+        metric, params = _effective_metric(self.metric, self.p)
+        if metric == "minkowski" and params["p"] < 1:
+            if self.algorithm in ("kd_tree", "ball_tree"):
+                raise ValueError(
+                    f'algorithm="{self.algorithm}" does not support 0 < p < 1 for the '
+                    'Minkowski metric. To resolve this problem either set p >= 1 or '
+                    'algorithm="brute".')
+            warnings.warn("Mind that for 0 < p < 1, Minkowski metrics are not distance "
+                          "metrics. Continuing the execution with `algorithm='brute'`.",
+                          stacklevel=3)
+        self.effective_metric_, self.effective_metric_params_ = metric, params
+        return canonical_metric(self.metric, self.p)
+
+    # ----------------------------------------------------------------------------------
+    # queries
+    # ----------------------------------------------------------------------------------
+    def _queries(self, X: Any) -> tuple[DNDarray, DNDarray, bool]:
+        """(queries, reference, replicated) in one floating dtype, queries split 0."""
+        if X is None:
+            return self._fit_X, self._fit_X, self._fit_replicated
+        queries, replicated = as_samples(X, self)
+        check_n_features(self, queries, reset=False)
+        reference = self._fit_X
+        if queries.dtype != reference.dtype:
+            queries = queries.astype(dtypes.float64)
+            reference = reference.astype(dtypes.float64)
+        return queries, reference, replicated
+
+    def _per_query(self, local: torch.Tensor, queries: DNDarray, replicated: bool
+                   ) -> DNDarray:
+        """This rank's result rows as a DNDarray distributed like the queries came."""
+        shape = (queries.shape[0], *local.shape[1:])
+        return like_input(DNDarray(local, shape, 0, queries.comm, queries.counts),
+                          replicated)
+
+    def kneighbors(self, X: Any = None, n_neighbors: int | None = None,
+                   return_distance: bool = True
+                   ) -> tuple[DNDarray, DNDarray] | DNDarray:
+        """Find the k nearest neighbours of points.
+
+        Parameters
+        ----------
+        X : array_like or DNDarray of shape (n_queries, n_features), default=None
+            The query points. If None, the neighbours of each fitted sample, the sample
+            itself excluded (its duplicates are neighbours, at distance 0).
+        n_neighbors : int, default=None
+            Number of neighbours; the constructor's by default.
+        return_distance : bool, default=True
+            Whether to return the distances too.
+
+        Returns
+        -------
+        neigh_dist : DNDarray of shape (n_queries, n_neighbors)
+            Distances, ascending along each row (only with ``return_distance``).
+        neigh_ind : DNDarray of shape (n_queries, n_neighbors)
+            int64 indices of the neighbours among the fitted samples; ties go to the
+            smaller index.
+            Both are split along axis 0 like split queries, replicated for replicated
+            or NumPy queries (``X=None``: like the fitted samples).
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ValueError
+            ``n_neighbors <= 0`` or larger than the fitted samples allow ("Expected
+            n_neighbors <= n_samples_fit, ..."), a feature count other than in
+            :meth:`fit`, NaN or infinity in ``X``.
+        TypeError
+            A non-integer ``n_neighbors``.
+
+        Notes
+        -----
+        Communication: one ring pass of the fitted samples (``P - 1`` Isend/Irecv
+        steps, each moving one block, overlapped with the search); one Allgatherv of
+        the result for replicated or NumPy queries; none with one process. Memory per
+        rank: ``O(n_local_queries * k)``, one tile, two sample blocks.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> X = em.array([[0.0], [1.0], [3.0], [7.0]], split=0)
+        >>> NearestNeighbors(n_neighbors=2).fit(X).kneighbors()[1].numpy().tolist()
+        [[1, 2], [0, 2], [1, 0], [2, 1]]
+        """
+        check_is_fitted(self)
+        if n_neighbors is None:
+            n_neighbors = self.n_neighbors
+        elif n_neighbors <= 0:
+            raise ValueError(f"Expected n_neighbors > 0. Got {n_neighbors}")
+        elif not isinstance(n_neighbors, numbers.Integral):
+            raise TypeError(f"n_neighbors does not take {type(n_neighbors)} value, enter "
+                            "integer value")
+        queries, reference, replicated = self._queries(X)
+        train = X is None
+        if n_neighbors + int(train) > self.n_samples_fit_:
+            inequality = "n_neighbors < n_samples_fit" if train else \
+                "n_neighbors <= n_samples_fit"
+            raise ValueError(f"Expected {inequality}, but n_neighbors = {n_neighbors}, "
+                             f"n_samples_fit = {self.n_samples_fit_}, "
+                             f"n_samples = {queries.shape[0]}")
+        metric, p = self._ring_metric
+        dist, ind = kneighbors_ring(queries, reference, int(n_neighbors), metric=metric,
+                                    p=p, exclude_self=train)
+        neigh_ind = self._per_query(ind, queries, replicated)
+        if not return_distance:
+            return neigh_ind
+        return self._per_query(dist, queries, replicated), neigh_ind
+
+    def radius_neighbors(self, X: Any = None, radius: float | None = None,
+                         return_distance: bool = True, sort_results: bool = False
+                         ) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
+        """Find the neighbours within a given radius of points.
+
+        Parameters
+        ----------
+        X : array_like or DNDarray of shape (n_queries, n_features), default=None
+            The query points. If None, the neighbours of each fitted sample, the sample
+            itself excluded.
+        radius : float, default=None
+            Neighbours are at distance ``<= radius``; the constructor's by default.
+        return_distance : bool, default=True
+            Whether to return the distances too.
+        sort_results : bool, default=False
+            Order each query's neighbours by increasing distance (ties: by index);
+            otherwise they come by increasing index.
+
+        Returns
+        -------
+        neigh_dist : numpy.ndarray of shape (n_queries,) of object
+            One 1-D array of distances per query (only with ``return_distance``).
+        neigh_ind : numpy.ndarray of shape (n_queries,) of object
+            One 1-D int64 array of neighbour indices per query.
+            Both are NumPy object arrays, as in scikit-learn, on every rank.
+
+        Raises
+        ------
+        NotFittedError
+            Before :meth:`fit`.
+        ValueError
+            ``sort_results`` without ``return_distance``; a feature count other than
+            in :meth:`fit`; NaN or infinity in ``X``.
+
+        Notes
+        -----
+        Communication: one ring pass of the fitted samples (as :meth:`kneighbors`),
+        then the ragged result is gathered to every rank, because scikit-learn's return
+        type is a NumPy array of per-query arrays: one Allgatherv each of the per-query
+        neighbour counts, the indices and the distances; each rank then
+        holds every query's neighbours (the samples themselves are never gathered).
+        Memory per rank: the whole result, plus one tile and two sample blocks.
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> X = em.array([[0.0], [1.0], [3.0], [7.0]], split=0)
+        >>> dist, ind = NearestNeighbors(radius=2.0).fit(X).radius_neighbors()
+        >>> [i.tolist() for i in ind]
+        [[1], [0, 2], [1], []]
+        """
+        check_is_fitted(self)
+        if sort_results and not return_distance:
+            raise ValueError("return_distance must be True if sort_results is True.")
+        lengths, ind, dist = self._radius_search(X, radius, sort_results)
+        if not return_distance:
+            return _to_object_array(ind, lengths)
+        return _to_object_array(dist, lengths), _to_object_array(ind, lengths)
+
+    def _radius_search(self, X: Any, radius: float | None, sort_results: bool
+                       ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(neighbours per query, indices, distances) of every query, on every rank."""
+        radius = self.radius if radius is None else radius
+        if not isinstance(radius, numbers.Real) or isinstance(radius, bool):
+            raise TypeError(f"radius must be a real number, got {type(radius).__name__}")
+        queries, reference, _ = self._queries(X)
+        metric, p = self._ring_metric
+        lengths, ind, dist = radius_ring(queries, reference, float(radius), metric=metric,
+                                         p=p, exclude_self=X is None,
+                                         sort_results=sort_results)
+        return _gather_ragged(queries, lengths, ind, dist)
+
+    # ----------------------------------------------------------------------------------
+    # graphs (scipy.sparse, on every rank)
+    # ----------------------------------------------------------------------------------
+    def kneighbors_graph(self, X: Any = None, n_neighbors: int | None = None,
+                         mode: str = "connectivity"):
+        """The graph of the k nearest neighbours as a SciPy CSR matrix, on every rank.
+
+        Parameters
+        ----------
+        X, n_neighbors
+            As in :meth:`kneighbors`.
+        mode : {"connectivity", "distance"}, default="connectivity"
+            Edge weights: ones, or the distances.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit)
+
+        Raises
+        ------
+        ValueError
+            An unknown ``mode``; the errors of :meth:`kneighbors`.
+
+        Notes
+        -----
+        Communication: that of :meth:`kneighbors`, plus one Allgatherv of the indices
+        (and distances): every rank holds the whole graph (n_queries * k entries).
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> X = em.array([[0.0], [3.0], [1.0]], split=0)
+        >>> NearestNeighbors(n_neighbors=2).fit(X).kneighbors_graph(X).toarray()
+        array([[1., 0., 1.],
+               [0., 1., 1.],
+               [1., 0., 1.]])
+        """
+        from scipy.sparse import csr_matrix
+
+        if mode not in ("connectivity", "distance"):
+            raise ValueError('Unsupported mode, must be one of "connectivity", or '
+                             f'"distance" but got "{mode}" instead')
+        check_is_fitted(self)
+        k = self.n_neighbors if n_neighbors is None else n_neighbors
+        dist, ind = self.kneighbors(X, k, return_distance=True)
+        ind = ind.resplit(None).numpy()
+        data = (np.ones(ind.size) if mode == "connectivity"
+                else dist.resplit(None).numpy().ravel())
+        indptr = np.arange(0, ind.size + 1, ind.shape[1])
+        return csr_matrix((data, ind.ravel(), indptr),
+                          shape=(ind.shape[0], self.n_samples_fit_))
+
+    def radius_neighbors_graph(self, X: Any = None, radius: float | None = None,
+                               mode: str = "connectivity", sort_results: bool = False):
+        """The graph of the neighbours within ``radius`` as a SciPy CSR matrix, on every
+        rank.
+
+        Parameters
+        ----------
+        X, radius, sort_results
+            As in :meth:`radius_neighbors`.
+        mode : {"connectivity", "distance"}, default="connectivity"
+            Edge weights: ones, or the distances.
+
+        Returns
+        -------
+        scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit)
+
+        Raises
+        ------
+        ValueError
+            An unknown ``mode``; the errors of :meth:`radius_neighbors`.
+
+        Notes
+        -----
+        Communication: that of :meth:`radius_neighbors` (the ragged result gathered
+        to every rank).
+
+        Examples
+        --------
+        >>> import ember as em
+        >>> X = em.array([[0.0], [3.0], [1.0]], split=0)
+        >>> NearestNeighbors(radius=1.5).fit(X).radius_neighbors_graph(X).toarray()
+        array([[1., 0., 1.],
+               [0., 1., 0.],
+               [1., 0., 1.]])
+        """
+        from scipy.sparse import csr_matrix
+
+        if mode not in ("connectivity", "distance"):
+            raise ValueError('Unsupported mode, must be one of "connectivity", or '
+                             f'"distance" but got "{mode}" instead')
+        check_is_fitted(self)
+        lengths, ind, dist = self._radius_search(X, radius,
+                                                 sort_results and mode == "distance")
+        data = np.ones(ind.size) if mode == "connectivity" else dist
+        indptr = np.concatenate(([0], np.cumsum(lengths)))
+        return csr_matrix((data, ind, indptr), shape=(len(lengths), self.n_samples_fit_))

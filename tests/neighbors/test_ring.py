@@ -1,0 +1,201 @@
+"""The ring k-nearest-neighbour engine (ember.neighbors._ring) against exact NumPy/SciPy
+oracles: every metric, split/replicated operands, uneven counts with empty ranks, tiny
+tiles, planted duplicates (ties by global index, the same for every process count)."""
+
+import numpy as np
+import pytest
+from scipy.spatial.distance import cdist
+
+import ember as em
+from ember.core.dndarray import DNDarray
+from ember.neighbors._ring import kneighbors_ring, radius_ring
+
+METRICS = [("euclidean", 2.0), ("sqeuclidean", 2.0), ("cityblock", 1.0), ("cosine", 2.0),
+           ("chebyshev", np.inf), ("minkowski", 3.0)]
+
+
+def _scipy_metric(metric, p):
+    return ("minkowski", {"p": p}) if metric == "minkowski" else (metric, {})
+
+
+def oracle(q, r, k, metric, p, exclude_self=False):
+    """Exact distances; neighbours by a stable argsort (ties: smaller index first)."""
+    name, kwargs = _scipy_metric(metric, p)
+    dist = cdist(q, r, name, **kwargs)
+    if exclude_self:
+        np.fill_diagonal(dist, np.inf)
+    ind = np.argsort(dist, axis=1, kind="stable")[:, :k]
+    return np.take_along_axis(dist, ind, 1), ind
+
+
+def uneven_counts(n, size):
+    """A distribution with an empty first rank (one rank holding everything for P=2)."""
+    if size == 1:
+        return [n]
+    rest = [n // (size - 1)] * (size - 1)
+    rest[-1] += n - sum(rest)
+    return [0, *rest]
+
+
+def layouts(a, comm):
+    """``a`` as a balanced split, an uneven split with an empty rank, and replicated."""
+    x = em.array(a, split=0)
+    return {"balanced": x, "uneven": x.redistribute(uneven_counts(a.shape[0], comm.size)),
+            "replicated": em.array(a)}
+
+
+def gathered(local, queries):
+    """The per-query result rows of every rank, as NumPy."""
+    if queries.split is None:
+        return local.numpy()
+    shape = (queries.shape[0], *local.shape[1:])
+    return DNDarray(local, shape, 0, queries.comm, queries.counts).numpy()
+
+
+def search(q, r, k, **kwargs):
+    dist, ind = kneighbors_ring(q, r, k, **kwargs)
+    return gathered(dist, q), gathered(ind, q)
+
+
+@pytest.mark.parametrize("metric,p", METRICS)
+def test_kneighbors_every_metric_and_layout(metric, p, rng, comm):
+    a = rng.normal(size=(47, 5))
+    b = rng.normal(size=(38, 5))
+    want_d, want_i = oracle(a, b, 6, metric, p)
+    for qname, q in layouts(a, comm).items():
+        for rname, r in layouts(b, comm).items():
+            dist, ind = search(q, r, 6, metric=metric, p=p)
+            np.testing.assert_array_equal(ind, want_i, err_msg=f"{qname}/{rname}")
+            np.testing.assert_allclose(dist, want_d, rtol=1e-7, atol=1e-12,
+                                       err_msg=f"{qname}/{rname}")
+
+
+@pytest.mark.parametrize("metric,p", METRICS)
+def test_kneighbors_exclude_self_with_duplicates(metric, p, rng, comm):
+    """Planted exact duplicates: distance exactly 0, ties by global index, tiny tiles."""
+    a = rng.normal(size=(40, 3))
+    a[[7, 19, 33]] = a[2]
+    a[[25, 38]] = a[11]
+    a[30] = 2 * a[5]  # same direction: a cosine tie with row 5
+    want_d, want_i = oracle(a, a, 5, metric, p, exclude_self=True)
+    for budget in (None, 1):
+        for name, x in layouts(a, comm).items():
+            dist, ind = search(x, x, 5, metric=metric, p=p, exclude_self=True,
+                               memory_budget=budget)
+            np.testing.assert_array_equal(ind, want_i, err_msg=f"{name} budget={budget}")
+            np.testing.assert_allclose(dist, want_d, rtol=1e-7, atol=1e-12)
+            # duplicates are each other's neighbours at exactly 0 (direct differences)
+            assert ind[2, :3].tolist() == [7, 19, 33] and (dist[2, :3] == 0).all()
+            assert ind[33, :3].tolist() == [2, 7, 19] and (dist[33, :3] == 0).all()
+
+
+def test_kneighbors_lattice_ties_do_not_depend_on_processes(comm):
+    """Integer lattice: many exact ties at nonzero distances; the oracle's stable order."""
+    g = np.arange(6.0)
+    a = np.stack(np.meshgrid(g, g, indexing="ij"), -1).reshape(-1, 2)
+    a = np.concatenate([a, a[::7]])  # and duplicates
+    for metric, p in METRICS:
+        if metric == "cosine":  # collinear points are ties only up to rounding
+            continue
+        want_d, want_i = oracle(a, a, 9, metric, p, exclude_self=True)
+        for budget in (None, 64):
+            x = em.array(a, split=0).redistribute(uneven_counts(len(a), comm.size))
+            dist, ind = search(x, x, 9, metric=metric, p=p, exclude_self=True,
+                               memory_budget=budget)
+            np.testing.assert_array_equal(ind, want_i, err_msg=metric)
+            np.testing.assert_allclose(dist, want_d, rtol=1e-7, atol=1e-12)
+
+
+def test_kneighbors_float32(rng, comm):
+    a = rng.normal(size=(60, 8)).astype(np.float32)
+    b = rng.normal(size=(90, 8)).astype(np.float32)
+    for metric, p in METRICS:
+        want_d, _ = oracle(a.astype(np.float64), b.astype(np.float64), 7, metric, p)
+        dist, ind = search(em.array(a, split=0), em.array(b, split=0), 7, metric=metric, p=p)
+        assert dist.dtype == np.float32 and ind.dtype == np.int64
+        np.testing.assert_allclose(dist, want_d, rtol=1e-5, atol=1e-6)
+        name, kwargs = _scipy_metric(metric, p)
+        exact = np.take_along_axis(cdist(a, b, name, **kwargs), ind, 1)
+        np.testing.assert_allclose(exact, want_d, rtol=1e-5, atol=1e-6)
+
+
+def test_kneighbors_all_reference_rows_and_empty_queries(rng, comm):
+    a = rng.normal(size=(2, 3))
+    b = rng.normal(size=(5, 3))
+    want_d, want_i = oracle(a, b, 5, "euclidean", 2.0)
+    dist, ind = search(em.array(a, split=0), em.array(b, split=0), 5)
+    np.testing.assert_array_equal(ind, want_i)
+    np.testing.assert_allclose(dist, want_d, rtol=1e-7)
+    empty = em.array(np.empty((0, 3)), split=0)
+    d0, i0 = kneighbors_ring(empty, em.array(b, split=0), 2)
+    assert d0.shape == (0, 2) and i0.shape == (0, 2)
+
+
+def test_kneighbors_errors(comm):
+    x = em.array(np.zeros((4, 2)), split=0)
+    with pytest.raises(ValueError):
+        kneighbors_ring(x, x, 5)
+    with pytest.raises(ValueError):
+        kneighbors_ring(x, x, 4, exclude_self=True)
+    with pytest.raises(ValueError):
+        kneighbors_ring(x, em.array(np.zeros((4, 3)), split=0), 1)
+    with pytest.raises(TypeError):
+        kneighbors_ring(x, em.array(np.zeros((4, 2), np.float32), split=0), 1)
+    with pytest.raises(ValueError):
+        kneighbors_ring(em.array(np.zeros((4, 2)), split=1), x, 1)
+
+
+@pytest.mark.parametrize("metric,p", METRICS)
+def test_radius_ring(metric, p, rng, comm):
+    a = rng.normal(size=(41, 3))
+    a[[9, 30]] = a[4]
+    name, kwargs = _scipy_metric(metric, p)
+    dist = cdist(a, a, name, **kwargs)
+    radius = float(np.quantile(dist, 0.2))
+    within = dist <= radius
+    np.fill_diagonal(within, False)
+    for sort_results, budget in ((False, None), (True, 100)):
+        for lname, x in layouts(a, comm).items():
+            lengths, ind, got = radius_ring(x, x, radius, metric=metric, p=p,
+                                            exclude_self=True, sort_results=sort_results,
+                                            memory_budget=budget)
+            lengths = gathered(lengths, x)
+            np.testing.assert_array_equal(lengths, within.sum(1), err_msg=lname)
+            if x.split is not None:
+                ind = np.concatenate(comm.allgather_object(ind.numpy()))
+                got = np.concatenate(comm.allgather_object(got.numpy()))
+            else:
+                ind, got = ind.numpy(), got.numpy()
+            rows = np.repeat(np.arange(len(a)), lengths)
+            if sort_results:
+                keys = np.lexsort((np.nonzero(within)[1], dist[within], rows))
+                want = np.nonzero(within)[1][keys]
+            else:
+                want = np.nonzero(within)[1]
+            np.testing.assert_array_equal(ind, want, err_msg=lname)
+            np.testing.assert_allclose(got, dist[rows, ind], rtol=1e-7, atol=1e-12)
+
+
+def test_ring_moves_blocks_in_float32(rng, comm):
+    """A split reference of float32 travels the ring intact (no dtype mix-up)."""
+    b = rng.normal(size=(23, 4)).astype(np.float32)
+    r = em.array(b, split=0).redistribute(uneven_counts(23, comm.size))
+    dist, ind = search(r, r, 1)
+    np.testing.assert_array_equal(ind[:, 0], np.arange(23))
+    assert (dist == 0).all()
+
+
+def test_data_far_from_the_origin(rng, comm):
+    """float32 rows around 1e4: the matrix-product form alone would lose every digit
+    of the neighbours' distances; results are still the exact (distance, index) order."""
+    a = (rng.normal(size=(70, 4)) + 1e4).astype(np.float32)
+    a[[10, 50]] = a[3]
+    a64 = a.astype(np.float64)
+    for metric, p in METRICS[:3]:
+        want_d, want_i = oracle(a64, a64, 4, metric, p, exclude_self=True)
+        x = em.array(a, split=0).redistribute(uneven_counts(70, comm.size))
+        dist, ind = search(x, x, 4, metric=metric, p=p, exclude_self=True)
+        np.testing.assert_allclose(dist, want_d, rtol=1e-3, atol=1e-3)
+        exact = np.take_along_axis(cdist(a64, a64, *_scipy_metric(metric, p)[:1]), ind, 1)
+        np.testing.assert_allclose(exact, want_d, rtol=1e-5)
+        assert ind[3, :2].tolist() == [10, 50] and (dist[3, :2] == 0).all()
