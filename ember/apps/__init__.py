@@ -1,0 +1,1 @@
+"""End-user workflows with a command line, built on ember's arrays and estimators."""
