@@ -8,7 +8,7 @@ to its family's list.
 from __future__ import annotations
 
 from ..harness import Case
-from . import core, io, manipulations, maths
+from . import cluster, core, io, manipulations, maths, neighbors
 
 __all__ = ["CASES"]
 
@@ -17,4 +17,6 @@ CASES: tuple[Case, ...] = (
     *maths.CASES,
     *manipulations.CASES,
     *io.CASES,
+    *neighbors.CASES,
+    *cluster.CASES,
 )
