@@ -117,13 +117,16 @@ def test_even_patch_rejected(comm):
 def test_halo_exchange_moves_only_halo_rows(comm, monkeypatch):
     """The exchange never gathers: each rank receives at most 2 * halo rows."""
     received = []
-    original = comm.Alltoallv
+    original = type(comm).Alltoallv
 
-    def recording(tensor, send_counts, send_axis, recv_shape, recv_counts, recv_axis):
+    def recording(self, tensor, send_counts, send_axis, recv_shape, recv_counts, recv_axis):
         received.append(recv_shape[recv_axis])
-        return original(tensor, send_counts, send_axis, recv_shape, recv_counts, recv_axis)
+        return original(self, tensor, send_counts, send_axis, recv_shape, recv_counts,
+                        recv_axis)
 
-    monkeypatch.setattr(comm, "Alltoallv", recording)
+    # patched on the class: monkeypatch would leave an instance attribute behind that
+    # hides later class-level spies from every other test sharing this communicator
+    monkeypatch.setattr(type(comm), "Alltoallv", recording)
     rows, halo = 10 * comm.size, 2
     counts = (10,) * comm.size
     local = torch.full((3, 10, 4, 1), float(comm.rank))
