@@ -18,10 +18,18 @@ def test_ci_runs_the_readme_test_command_verbatim():
     assert ci[-1] == test_command
 
 
-def test_readme_main_job_command_names_an_existing_example():
-    main_job = 'pip install . && mpiexec -n 2 python examples/quickstart.py'
+def test_readme_main_job_command_is_the_declared_console_script():
+    main_job = 'pip install . && mpiexec -n 2 ember-hotspots --demo --out hotspots-demo'
     assert main_job in _readme_commands()
-    assert (ROOT / "examples" / "quickstart.py").is_file()
+    pyproject = (ROOT / "pyproject.toml").read_text()
+    assert 'ember-hotspots = "ember.apps.hotspots.cli:main"' in pyproject
+    assert (ROOT / "ember" / "apps" / "hotspots" / "cli.py").is_file()
+
+
+def test_readme_figure_exists():
+    text = (ROOT / "README.md").read_text()
+    for path in re.findall(r"!\[[^\]]*\]\(([^)]+)\)", text):
+        assert (ROOT / path).is_file(), path
 
 
 def test_ci_pins_torch_before_installing_the_project():
