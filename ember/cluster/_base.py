@@ -16,7 +16,11 @@ the number of labels that changed) over the ranks, returning the sum
 come from here.
 
 The cost of a sample with respect to a centre (what the objective ``inertia_`` sums) is
-the squared distance for ``"euclidean"`` and the distance itself for other metrics.
+the squared distance for ``"euclidean"`` and the distance itself for other metrics; a
+subclass whose objective is the Euclidean distance itself (KMedoids) sets
+``_euclidean_cost_squared = False``. A subclass that does not support sample weights
+(KMedians, KMedoids) sets ``_supports_sample_weight = False``: ``fit`` then raises
+``NotImplementedError`` when given any.
 """
 
 from __future__ import annotations
@@ -82,6 +86,12 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
     _tile_bytes: int = TILE_BYTES
     #: the initialisations accepted by name
     _init_options = frozenset({"k-means++", "random", "k-means||"})
+    #: the name of greedy k-means++ seeding with the metric's cost
+    _plusplus_init: str = "k-means++"
+    #: whether the objective's Euclidean cost is the squared distance (else the distance)
+    _euclidean_cost_squared: bool = True
+    #: whether ``fit`` accepts ``sample_weight``
+    _supports_sample_weight: bool = True
 
     _parameter_constraints: dict = {
         "n_clusters": [Interval(Integral, 1, None, closed="left")],
@@ -104,7 +114,8 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
             samples with one Alltoallv).
         y : ignored
         sample_weight : array_like of shape (n_samples,), optional
-            Weights of the samples (unit weights when None).
+            Weights of the samples (unit weights when None). Not supported (must be
+            None) where ``_supports_sample_weight`` is False: KMedians, KMedoids.
 
         Returns
         -------
@@ -112,17 +123,24 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
 
         Raises
         ------
+        NotImplementedError
+            ``sample_weight`` given to an estimator that does not support weights.
         ValueError
             Invalid parameters, fewer samples than clusters, non-finite data, or an
             explicit ``init`` of the wrong shape; on every rank.
 
         Notes
         -----
-        Communication: the initialisation's (see ``init``), then per iteration the
-        subclass's one collective of all clusters' statistics; one Allreduce of the
-        features' moments for the tolerance and one of the inertia per run. Memory per
-        rank: the local samples, their labels and one distance tile.
+        Communication: as the class's Notes state: the initialisation's (see
+        ``init``), then per iteration the M-step's collectives, which carry all
+        clusters' statistics at once (KMeans: one Allreduce); one Allreduce of the
+        features' moments for the tolerance (none when ``tol`` is 0) and one of the
+        inertia per run. Memory per rank: the local samples, their labels and one
+        distance tile.
         """
+        if sample_weight is not None and not self._supports_sample_weight:
+            raise NotImplementedError(f"{type(self).__name__}.fit: sample_weight is not "
+                                      "supported")
         validate_parameters(self)
         x, replicated = self._validate_data_for_fit(X)
         weights = local_sample_weight(x, sample_weight, self)
@@ -187,25 +205,36 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
     def _initial_centers(self, x: DNDarray, seed: int, weights: torch.Tensor | None
                          ) -> torch.Tensor:
         """The initial centres (k x d, ``x``'s dtype, identical on every rank) for one
-        run, by ``init``: "k-means++" (greedy, :func:`kmeans_plusplus_local`),
-        "k-means||" (:func:`kmeans_parallel`), "random" (distinct samples), a callable
-        ``init(X, n_clusters, random_state=seed)`` or an array."""
+        run (:meth:`_initial_centers_and_indices`)."""
+        return self._initial_centers_and_indices(x, seed, weights)[0]
+
+    def _initial_centers_and_indices(self, x: DNDarray, seed: int,
+                                     weights: torch.Tensor | None
+                                     ) -> tuple[torch.Tensor, torch.Tensor]:
+        """The initial centres (k x d, ``x``'s dtype) for one run and the global indices
+        of the samples they are (int64; -1 for centres that are not chosen samples),
+        identical on every rank, by ``init``: ``_plusplus_init`` ("k-means++",
+        "k-medians++", "k-medoids++": greedy k-means++ seeding with the metric's cost,
+        :func:`kmeans_plusplus_local`), "k-means||" (:func:`kmeans_parallel`),
+        "random" (distinct samples), a callable ``init(X, n_clusters,
+        random_state=seed)`` or an array."""
         init, k, metric = self.init, self.n_clusters, self._metric
         local, counts, comm = x.larray, x.counts, x.comm
-        if isinstance(init, str) and init == "k-means++":
+        if isinstance(init, str) and init == self._plusplus_init:
             return kmeans_plusplus_local(local, weights, counts, comm, k,
-                                         np.random.default_rng(seed), metric)[0]
-        if isinstance(init, str) and init == "k-means||":
-            return kmeans_parallel(local, weights, counts, comm, k, seed, metric)
+                                         np.random.default_rng(seed), metric)
         if isinstance(init, str) and init == "random":
-            return random_samples(local, weights, counts, comm, k, seed)[0]
+            return random_samples(local, weights, counts, comm, k, seed)
+        not_samples = torch.full((k,), -1, dtype=torch.int64)
+        if isinstance(init, str) and init == "k-means||":
+            return kmeans_parallel(local, weights, counts, comm, k, seed, metric), not_samples
         if callable(init):
             self_init, self.init = self.init, init(x, k, random_state=seed)
             try:
-                return self._init_array(x)
+                return self._init_array(x), not_samples
             finally:
                 self.init = self_init
-        return self._init_array(x)
+        return self._init_array(x), not_samples
 
     # ----------------------------------------------------------------------------------
     # the iteration driver
@@ -299,11 +328,22 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         the samples, for its next ``_update_centers`` (KMeans does)."""
         return self._assign(local, centers)
 
+    def _costs(self, local: torch.Tensor, centers: torch.Tensor, labels: torch.Tensor
+               ) -> torch.Tensor:
+        """The objective's cost of each local sample to ``centers[label]`` (in the
+        data's dtype), by direct differences: the squared Euclidean distance unless
+        ``_euclidean_cost_squared`` is False, else the metric's distance.
+        Communication: none."""
+        costs = exact_costs(local, centers, labels, self._metric, self._tile_bytes)
+        if self._metric == "euclidean" and not self._euclidean_cost_squared:
+            costs = costs.sqrt()
+        return costs
+
     def _inertia(self, x: DNDarray, centers: torch.Tensor, labels: torch.Tensor,
                  weights: torch.Tensor | None) -> float:
-        """The sum over all samples of ``weight * cost(sample, centers[label])``, costs
-        by direct differences. Communication: one Allreduce of one float64."""
-        costs = exact_costs(x.larray, centers, labels, self._metric, self._tile_bytes)
+        """The sum over all samples of ``weight * cost(sample, centers[label])``
+        (:meth:`_costs`). Communication: one Allreduce of one float64."""
+        costs = self._costs(x.larray, centers, labels)
         if weights is not None:
             costs = costs * weights
         total = costs.double().sum().reshape(1)
@@ -320,7 +360,7 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         Communication: one Allgather of ``n x (d + 4)`` float64 per rank.
         """
         local, d = x.larray, x.shape[1]
-        costs = exact_costs(local, centers, labels, self._metric, self._tile_bytes).double()
+        costs = self._costs(local, centers, labels).double()
         order = torch.sort(costs, descending=True, stable=True).indices[:n]
         start = offsets(x.counts)[x.comm.rank]
         mine = torch.full((n, d + 4), -torch.inf, dtype=torch.float64, device=local.device)
@@ -438,7 +478,8 @@ class _KCluster(ClusterMixin, TransformerMixin, BaseEstimator):
         Raises
         ------
         NotFittedError, ValueError
-            As :meth:`predict`.
+            As :meth:`predict`; also ValueError for a ``sample_weight`` of the wrong
+            length or with non-finite values.
 
         Notes
         -----

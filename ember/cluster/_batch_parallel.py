@@ -43,10 +43,31 @@ def _derived_seed(seed: int, *keys: int) -> int:
 
 class _BatchParallelKCluster(_KCluster):
     """Local clustering per rank, one Allgatherv of the local centres, then a
-    (hierarchical) merge computed identically on every rank. Subclasses set
-    ``_estimator`` (the single-process clustering) and the init names."""
+    (hierarchical) merge computed identically on every rank. The hyper-parameters and
+    their defaults are k-means'; a subclass sets ``_estimator`` (the single-process
+    clustering), ``_metric`` and the init names, and its own ``__init__`` for another
+    default ``init``."""
 
     _estimator: type = KMeans
+    _init_options = frozenset({"k-means++", "random"})
+    _parameter_constraints: dict = {
+        "n_clusters": [Interval(Integral, 1, None, closed="left")],
+        "init": [StrOptions(_init_options), _ArrayLike()],
+        "max_iter": [Interval(Integral, 1, None, closed="left")],
+        "tol": [Interval(Real, 0, None, closed="left")],
+        "random_state": ["random_state"],
+        "n_procs_to_merge": [Interval(Integral, 2, None, closed="left"), None],
+    }
+
+    def __init__(self, n_clusters: int = 8, *, init: Any = "k-means++", max_iter: int = 300,
+                 tol: float = 1e-4, random_state: Any = None,
+                 n_procs_to_merge: int | None = None) -> None:
+        self.n_clusters = n_clusters
+        self.init = init
+        self.max_iter = max_iter
+        self.tol = tol
+        self.random_state = random_state
+        self.n_procs_to_merge = n_procs_to_merge
 
     def fit(self, X: Any, y: Any = None) -> _BatchParallelKCluster:
         """Cluster each rank's samples, then the gathered local centres.
@@ -136,7 +157,12 @@ class _BatchParallelKCluster(_KCluster):
                 return blocks[0], n_iter
 
 
-_DOC_COMMON = """
+def _batch_doc(name: str, summary: str, *, local: str, single: str, exact: str,
+               inits: str, default: str, init_doc: str, inertia: str,
+               inertia_value: str) -> str:
+    """The class docstring of a batch-parallel estimator ``name`` (its example included)."""
+    return f"""{summary}
+
     Each rank clusters its own samples ({local}, no communication per iteration), then
     the local centres of all ranks are gathered (one Allgatherv of at most
     ``P x k x d`` numbers) and clustered again, identically on every rank, into the
@@ -173,7 +199,7 @@ _DOC_COMMON = """
     Attributes
     ----------
     cluster_centers_ : DNDarray of shape (n_clusters, n_features)
-        Replicated, in the data's dtype.
+        Replicated, in the data's dtype: the final (merged) centres.
     labels_ : DNDarray of shape (n_samples,)
         int32, distributed like the training data.
     inertia_ : float
@@ -189,17 +215,7 @@ _DOC_COMMON = """
     numbers), one Allreduce of one float64 (the inertia), plus the input checks. The
     merge is computed redundantly on every rank (small: ``P x k`` points). Memory per
     rank: the local samples, one distance tile, and the gathered centres.
-"""
 
-
-class BatchParallelKMeans(_BatchParallelKCluster):
-    __doc__ = ("""Batch-parallel k-means (Alguliyev et al., 2021; Heat's
-    ``BatchParallelKMeans``).
-""" + _DOC_COMMON.format(
-        local="Lloyd's k-means", single="the k-means of the whole data", exact=":class:`KMeans`",
-        inits='{"k-means++", "random"}', default="k-means++",
-        init_doc='"k-means++" (greedy k-means++ seeding), "random" (distinct points)',
-        inertia="Sum of squared distances of the samples") + """
     Examples
     --------
     >>> import ember as em
@@ -207,72 +223,46 @@ class BatchParallelKMeans(_BatchParallelKCluster):
     ...                  [1.0, 4.0]])
     >>> X = em.stack([blob, blob + em.array([9.0, 0.0])], axis=1).reshape(12, 2)
     >>> X = X.resplit(0)  # the two blobs alternate: every block holds both
-    >>> km = BatchParallelKMeans(n_clusters=2, init=[[0.0, 0.0], [9.0, 9.0]]).fit(X)
+    >>> km = {name}(n_clusters=2, init=[[0.0, 0.0], [9.0, 9.0]]).fit(X)
     >>> km.cluster_centers_.tolist()
     [[1.0, 2.0], [10.0, 2.0]]
     >>> km.labels_.tolist(), km.inertia_
-    ([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], 24.0)
-    """)
+    ([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], {inertia_value})
+    """
 
-    _estimator = KMeans
-    _init_options = frozenset({"k-means++", "random"})
-    _parameter_constraints: dict = {
-        "n_clusters": [Interval(Integral, 1, None, closed="left")],
-        "init": [StrOptions(_init_options), _ArrayLike()],
-        "max_iter": [Interval(Integral, 1, None, closed="left")],
-        "tol": [Interval(Real, 0, None, closed="left")],
-        "random_state": ["random_state"],
-        "n_procs_to_merge": [Interval(Integral, 2, None, closed="left"), None],
-    }
 
-    def __init__(self, n_clusters: int = 8, *, init: Any = "k-means++", max_iter: int = 300,
-                 tol: float = 1e-4, random_state: Any = None,
-                 n_procs_to_merge: int | None = None) -> None:
-        self.n_clusters = n_clusters
-        self.init = init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
-        self.n_procs_to_merge = n_procs_to_merge
+class BatchParallelKMeans(_BatchParallelKCluster):
+    __doc__ = _batch_doc(
+        "BatchParallelKMeans",
+        "Batch-parallel k-means (Alguliyev et al., 2021; Heat's\n    "
+        "``BatchParallelKMeans``).",
+        local="Lloyd's k-means", single="the k-means of the whole data", exact=":class:`KMeans`",
+        inits='{"k-means++", "random"}', default="k-means++",
+        init_doc='"k-means++" (greedy k-means++ seeding), "random" (distinct points)',
+        inertia="Sum of squared distances of the samples", inertia_value="24.0")
 
 
 class BatchParallelKMedians(_BatchParallelKCluster):
-    __doc__ = ("""Batch-parallel k-medians (Heat's ``BatchParallelKMedians``): as
-    :class:`BatchParallelKMeans` with the L1 distance and coordinate-wise medians.
-""" + _DOC_COMMON.format(
+    __doc__ = _batch_doc(
+        "BatchParallelKMedians",
+        "Batch-parallel k-medians (Heat's ``BatchParallelKMedians``): as\n    "
+        ":class:`BatchParallelKMeans` with the L1 distance and coordinate-wise medians.",
         local="k-medians", single="the k-medians of the whole data",
         exact=":class:`KMedians`", inits='{"k-medians++", "random"}', default="k-medians++",
         init_doc='"k-medians++" (k-means++ seeding with the L1 distance), "random" '
                  '(distinct points)',
-        inertia="Sum of the L1 distances of the samples") + """
-    Examples
-    --------
-    >>> import ember as em
-    >>> blob = em.array([[1.0, 1.0], [1.0, 3.0], [0.0, 2.0], [2.0, 2.0], [1.0, 0.0],
-    ...                  [1.0, 4.0]])
-    >>> X = em.stack([blob, blob + em.array([9.0, 0.0])], axis=1).reshape(12, 2)
-    >>> X = X.resplit(0)  # the two blobs alternate: every block holds both
-    >>> km = BatchParallelKMedians(n_clusters=2, init=[[0.0, 0.0], [9.0, 9.0]]).fit(X)
-    >>> km.cluster_centers_.tolist()
-    [[1.0, 2.0], [10.0, 2.0]]
-    >>> km.labels_.tolist(), km.inertia_
-    ([0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1], 16.0)
-    """)
+        inertia="Sum of the L1 distances of the samples", inertia_value="16.0")
 
     _metric = "cityblock"
     _estimator = KMedians
     _init_options = frozenset({"k-medians++", "random"})
     _parameter_constraints: dict = {
-        **BatchParallelKMeans._parameter_constraints,
+        **_BatchParallelKCluster._parameter_constraints,
         "init": [StrOptions(_init_options), _ArrayLike()],
     }
 
     def __init__(self, n_clusters: int = 8, *, init: Any = "k-medians++",
                  max_iter: int = 300, tol: float = 1e-4, random_state: Any = None,
                  n_procs_to_merge: int | None = None) -> None:
-        self.n_clusters = n_clusters
-        self.init = init
-        self.max_iter = max_iter
-        self.tol = tol
-        self.random_state = random_state
-        self.n_procs_to_merge = n_procs_to_merge
+        super().__init__(n_clusters, init=init, max_iter=max_iter, tol=tol,
+                         random_state=random_state, n_procs_to_merge=n_procs_to_merge)

@@ -18,7 +18,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
 import torch
 
 from ..comm import Communicator
@@ -26,7 +25,6 @@ from ..core.dndarray import DNDarray
 from ..core.order_keys import decode_wide_keys, order_key
 from ..utils._param_validation import StrOptions
 from ._base import _ArrayLike, _KCluster
-from ._init import kmeans_plusplus_local
 
 __all__ = ["KMedians"]
 
@@ -232,6 +230,8 @@ class KMedians(_KCluster):
 
     _metric = "cityblock"
     _init_options = frozenset({"k-medians++", "random"})
+    _plusplus_init = "k-medians++"
+    _supports_sample_weight = False
 
     _parameter_constraints: dict = {
         **_KCluster._parameter_constraints,
@@ -245,48 +245,6 @@ class KMedians(_KCluster):
         self.max_iter = max_iter
         self.tol = tol
         self.random_state = random_state
-
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> KMedians:
-        """Compute the k-medians clustering of ``X``.
-
-        Parameters
-        ----------
-        X : array_like or DNDarray of shape (n_samples, n_features)
-            Split along samples, replicated, NumPy, or split along features (moved to
-            samples with one Alltoallv).
-        y : ignored
-        sample_weight : None
-            Weights are not supported.
-
-        Returns
-        -------
-        self
-
-        Raises
-        ------
-        NotImplementedError
-            ``sample_weight`` given.
-        ValueError
-            Invalid parameters, fewer samples than clusters, non-finite data, or an
-            explicit ``init`` of the wrong shape; on every rank.
-
-        Notes
-        -----
-        Communication: see the class's Notes.
-        """
-        if sample_weight is not None:
-            raise NotImplementedError(f"{type(self).__name__}.fit: sample_weight is not "
-                                      "supported")
-        return super().fit(X)
-
-    def _initial_centers(self, x: DNDarray, seed: int, weights: torch.Tensor | None
-                         ) -> torch.Tensor:
-        """"k-medians++" is k-means++ seeding with the L1 distance; the rest as the base."""
-        if isinstance(self.init, str) and self.init == "k-medians++":
-            rng = np.random.default_rng(seed)
-            return kmeans_plusplus_local(x.larray, weights, x.counts, x.comm,
-                                         self.n_clusters, rng, self._metric)[0]
-        return super()._initial_centers(x, seed, weights)
 
     def _update_centers(self, x: DNDarray, labels: torch.Tensor, centers: torch.Tensor,
                         weights: torch.Tensor | None, carry: torch.Tensor

@@ -16,7 +16,6 @@ from __future__ import annotations
 from numbers import Integral
 from typing import Any
 
-import numpy as np
 import torch
 
 from ..comm import Communicator
@@ -25,7 +24,7 @@ from ..core.dndarray import DNDarray
 from ..spatial._kernels import METRICS, canonical_metric, pairwise_tile
 from ..utils._param_validation import Interval, StrOptions
 from ._base import _ArrayLike, _KCluster
-from ._init import TILE_BYTES, exact_costs, kmeans_plusplus_local, random_samples, tile_rows
+from ._init import TILE_BYTES, tile_rows
 
 __all__ = ["KMedoids"]
 
@@ -203,6 +202,9 @@ class KMedoids(_KCluster):
     """
 
     _init_options = frozenset({"k-medoids++", "random"})
+    _plusplus_init = "k-medoids++"
+    _euclidean_cost_squared = False  # the objective sums distances, not their squares
+    _supports_sample_weight = False
 
     _parameter_constraints: dict = {
         "n_clusters": [Interval(Integral, 1, None, closed="left")],
@@ -228,56 +230,11 @@ class KMedoids(_KCluster):
     def _metric(self) -> str:
         return canonical_metric(self.metric)[0]
 
-    def fit(self, X: Any, y: Any = None, sample_weight: Any = None) -> KMedoids:
-        """Compute the k-medoids clustering of ``X``.
-
-        Parameters
-        ----------
-        X : array_like or DNDarray of shape (n_samples, n_features)
-            Split along samples, replicated, NumPy, or split along features (moved to
-            samples with one Alltoallv).
-        y : ignored
-        sample_weight : None
-            Weights are not supported.
-
-        Returns
-        -------
-        self
-
-        Raises
-        ------
-        NotImplementedError
-            ``sample_weight`` given.
-        ValueError
-            Invalid parameters, fewer samples than clusters, non-finite data, or an
-            explicit ``init`` of the wrong shape; on every rank.
-
-        Notes
-        -----
-        Communication: see the class's Notes.
-        """
-        if sample_weight is not None:
-            raise NotImplementedError(f"{type(self).__name__}.fit: sample_weight is not "
-                                      "supported")
-        super().fit(X)
-        self.medoid_indices_ = self._medoid_indices.cpu().numpy()
-        del self._medoid_indices
-        return self
-
     def _initial_centers(self, x: DNDarray, seed: int, weights: torch.Tensor | None
                          ) -> torch.Tensor:
         """Samples chosen by k-medoids++ or at random (their indices are kept), or the
         given centres (indices -1)."""
-        init, k = self.init, self.n_clusters
-        if isinstance(init, str) and init == "k-medoids++":
-            centers, indices = kmeans_plusplus_local(
-                x.larray, weights, x.counts, x.comm, k, np.random.default_rng(seed),
-                self._metric)
-        elif isinstance(init, str) and init == "random":
-            centers, indices = random_samples(x.larray, weights, x.counts, x.comm, k, seed)
-        else:
-            centers = super()._initial_centers(x, seed, weights)
-            indices = torch.full((k,), -1, dtype=torch.int64)
+        centers, indices = self._initial_centers_and_indices(x, seed, weights)
         self._medoid_indices = indices.to(x.larray.device)
         return centers
 
@@ -291,14 +248,9 @@ class KMedoids(_KCluster):
             carry)
         return centers, carry
 
-    def _inertia(self, x: DNDarray, centers: torch.Tensor, labels: torch.Tensor,
-                 weights: torch.Tensor | None) -> float:
-        """The sum of the samples' distances (not squared) to their medoid.
-        Communication: one Allreduce of one float64."""
-        costs = exact_costs(x.larray, centers, labels, self._metric, self._tile_bytes)
-        if self._metric == "euclidean":
-            costs = costs.sqrt()
-        if weights is not None:
-            costs = costs * weights
-        total = costs.double().sum().reshape(1)
-        return float(x.comm.Allreduce(total, op="sum")[0])
+    def _store_fit(self, x: DNDarray, replicated: bool, centers: torch.Tensor,
+                   labels: torch.Tensor, inertia: float, n_iter: int) -> None:
+        """The base's fitted attributes and ``medoid_indices_``."""
+        super()._store_fit(x, replicated, centers, labels, inertia, n_iter)
+        self.medoid_indices_ = self._medoid_indices.cpu().numpy()
+        del self._medoid_indices
