@@ -16,7 +16,7 @@ import ember as em
 from ember.comm import Communicator
 
 from ..harness import Case
-from .neighbors import blob_centres, blobs
+from .data import blob_centres, blobs, host_copy
 
 __all__ = ["CASES"]
 
@@ -43,10 +43,6 @@ def _sklearn_kmeans_labels(a: np.ndarray) -> np.ndarray:
     return KMeans(algorithm="lloyd", **SETTINGS).fit(a).labels_
 
 
-def _host_copy(x: em.DNDarray) -> np.ndarray:
-    return x.numpy().copy()
-
-
 CASES: list[Case] = [
     Case(
         name="kmeans_1m",
@@ -59,7 +55,7 @@ CASES: list[Case] = [
         sizes={"smoke": 2000, "default": 1_000_000, "large": 4_000_000},
         setup=_points,
         run=_kmeans_labels,
-        numpy_setup=_host_copy,
+        numpy_setup=host_copy,
         numpy_run=_sklearn_kmeans_labels,
     ),
 ]

@@ -14,44 +14,20 @@ from __future__ import annotations
 import os
 
 import numpy as np
-import torch
 
 import ember as em
 from ember.comm import Communicator
 
 from ..harness import Case
+from .data import blobs, host_copy
 
-__all__ = ["CASES", "blobs", "blob_centres"]
+__all__ = ["CASES"]
 
 FEATURES = 8
 NEIGHBORS = 20
-CENTERS = 16
-SPREAD = 0.15
-OUTLIER_EVERY = 1000
 
 #: scikit-learn's algorithm in ``lof_vs_sklearn_50k`` ("kd_tree" unless overridden)
 SKLEARN_ALGORITHM_VARIABLE = "EMBER_BENCH_LOF_SKLEARN_ALGORITHM"
-
-
-def blob_centres(features: int, seed: int = 5) -> np.ndarray:
-    """The 16 blob centres, float32 in [0, 1)^features."""
-    return np.random.default_rng(seed).random((CENTERS, features)).astype(np.float32)
-
-
-def blobs(rows: int, features: int, comm: Communicator, *, spread: float = SPREAD,
-          outlier_every: int | None = OUTLIER_EVERY, seed: int = 5) -> em.DNDarray:
-    """A rows x features float32 matrix split along rows: row i is centre ``i % 16``
-    plus uniform noise of width ``spread`` (ten times wider for every
-    ``outlier_every``-th row); the same for any process count (setup only)."""
-    noise = em.random.default_rng(seed).random((rows, features), dtype=em.float32,
-                                               split=0, comm=comm)
-    local = noise.larray.sub_(0.5).mul_(spread)
-    first = noise.offsets[comm.rank]
-    rows_here = np.arange(first, first + local.shape[0])
-    if outlier_every is not None:
-        local[torch.from_numpy(rows_here % outlier_every == 0)] *= 10.0
-    local += torch.from_numpy(blob_centres(features, seed)[rows_here % CENTERS])
-    return noise
 
 
 def _points(rows: int, comm: Communicator) -> em.DNDarray:
@@ -67,10 +43,6 @@ def _sklearn_lof_labels(a: np.ndarray) -> np.ndarray:
 
     algorithm = os.environ.get(SKLEARN_ALGORITHM_VARIABLE, "kd_tree")
     return LocalOutlierFactor(n_neighbors=NEIGHBORS, algorithm=algorithm).fit_predict(a)
-
-
-def _host_copy(x: em.DNDarray) -> np.ndarray:
-    return x.numpy().copy()
 
 
 BATCH_TIMES = 100
@@ -109,7 +81,7 @@ CASES: list[Case] = [
         sizes={"smoke": 500, "default": 50_000, "large": 200_000},
         setup=_points,
         run=_lof_labels,
-        numpy_setup=_host_copy,
+        numpy_setup=host_copy,
         numpy_run=_sklearn_lof_labels,
     ),
     Case(

@@ -28,6 +28,7 @@ from ember.comm import Communicator
 
 from .config import HotspotsError, Options
 from .inputs import describe_error
+from .outputs import check_output_dir, write_on_root
 from .workflow import Report, run
 
 __all__ = ["LOOKS", "STORM_DATE", "SIZES", "Scene", "make_scene", "write_stack",
@@ -176,7 +177,7 @@ def write_stack(scene: Scene, path: str, seed: int, comm: Communicator) -> None:
     Raises
     ------
     HotspotsError
-        On every rank, when the file cannot be written.
+        On every rank, when the stack file cannot be written.
 
     Notes
     -----
@@ -215,34 +216,21 @@ def write_stack(scene: Scene, path: str, seed: int, comm: Communicator) -> None:
     finally:
         os.close(fd)
     comm.raise_if_any(error)
-    message = None
-    if comm.rank == 0:
-        try:
-            os.replace(temporary, path)
-        except OSError as exc:
-            message = f"cannot write the demo stack {path!r}: {describe_error(exc)}"
-    message = comm.bcast_object(message)
-    if message is not None:
-        raise HotspotsError(message)
+    write_on_root(comm, lambda: os.replace(temporary, path),
+                  f"cannot write the demo stack {path!r}")
 
 
 def _create(path: str, shape: tuple[int, ...], comm: Communicator) -> int:
     """Rank 0 writes the .npy header and sizes the file; returns the data offset."""
-    answer = (0, None)
-    if comm.rank == 0:
-        try:
-            with open(path, "wb") as fp:
-                header = {"descr": "<f4", "fortran_order": False, "shape": tuple(shape)}
-                np.lib.format.write_array_header_1_0(fp, header)
-                offset = fp.tell()
-                fp.truncate(offset + 4 * math.prod(shape))
-            answer = (offset, None)
-        except OSError as exc:
-            answer = (0, f"cannot write the demo stack {path!r}: {describe_error(exc)}")
-    offset, message = comm.bcast_object(answer)
-    if message is not None:
-        raise HotspotsError(message)
-    return offset
+    def create() -> int:
+        with open(path, "wb") as fp:
+            header = {"descr": "<f4", "fortran_order": False, "shape": tuple(shape)}
+            np.lib.format.write_array_header_1_0(fp, header)
+            offset = fp.tell()
+            fp.truncate(offset + 4 * math.prod(shape))
+        return offset
+
+    return write_on_root(comm, create, f"cannot write the demo stack {path!r}")
 
 
 def _write_rows(fd: int, values: np.ndarray, offset: int, scene: Scene, t0: int,
@@ -317,8 +305,6 @@ def run_demo(options: Options, comm: Communicator) -> Report:
     >>> make_scene("small").storm[1:]
     (54, 38, 6.0)
     """
-    from .outputs import check_output_dir
-
     check_output_dir(options.out, comm)
     scene = make_scene(options.size)
     stack_path = os.path.join(options.out, "demo_stack.npy")
@@ -340,13 +326,8 @@ def run_demo(options: Options, comm: Communicator) -> Report:
 
 
 def _write_dates(dates: list[str], path: str, comm: Communicator) -> None:
-    message = None
-    if comm.rank == 0:
-        try:
-            with open(path, "w", encoding="utf-8") as fp:
-                fp.write("\n".join(dates) + "\n")
-        except OSError as exc:
-            message = f"cannot write {path!r}: {describe_error(exc)}"
-    message = comm.bcast_object(message)
-    if message is not None:
-        raise HotspotsError(message)
+    def write() -> None:
+        with open(path, "w", encoding="utf-8") as fp:
+            fp.write("\n".join(dates) + "\n")
+
+    write_on_root(comm, write, f"cannot write {path!r}")

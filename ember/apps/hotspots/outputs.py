@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import TypeVar
 
 import torch
 
@@ -17,12 +18,45 @@ from .config import HotspotsError
 from .detect import Scores
 from .inputs import Stack, describe_error
 
-__all__ = ["SUFFIXES", "check_output_dir", "write_stacks", "summarize", "write_summary",
-           "SUMMARY_COLUMNS"]
+__all__ = ["SUFFIXES", "check_output_dir", "write_on_root", "write_stacks", "summarize",
+           "write_summary", "SUMMARY_COLUMNS"]
 
 SUFFIXES = {"hdf5": ".h5", "netcdf": ".nc", "zarr": ".zarr", "npy": ".npy"}
 SUMMARY_COLUMNS = ("mode", "date_index", "date", "anomaly_fraction", "anomaly_count",
                    "valid_locations", "mean_score")
+
+T = TypeVar("T")
+
+
+def write_on_root(comm: Communicator, write: Callable[[], T], failure: str) -> T:
+    """Run ``write()`` on rank 0 only and return its result on every rank; an
+    ``OSError`` there is raised on every rank as ``HotspotsError("<failure>: <why>")``.
+
+    Raises
+    ------
+    HotspotsError
+        On every rank, when ``write()`` raised an ``OSError`` on rank 0.
+
+    Notes
+    -----
+    Communication: one small broadcast (rank 0's result or error).
+
+    Examples
+    --------
+    >>> import ember as em
+    >>> write_on_root(em.get_comm(), lambda: 42, "cannot write 'x'")
+    42
+    """
+    answer = (None, None)
+    if comm.rank == 0:
+        try:
+            answer = (write(), None)
+        except OSError as error:
+            answer = (None, f"{failure}: {describe_error(error)}")
+    result, message = comm.bcast_object(answer)
+    if message is not None:
+        raise HotspotsError(message)
+    return result
 
 
 def check_output_dir(out: str, comm: Communicator) -> None:
@@ -44,19 +78,14 @@ def check_output_dir(out: str, comm: Communicator) -> None:
     >>> folder = comm.bcast_object(tempfile.mkdtemp() if comm.rank == 0 else None)
     >>> check_output_dir(folder, comm)
     """
-    message = None
-    if comm.rank == 0:
-        try:
-            os.makedirs(out, exist_ok=True)
-            probe = os.path.join(out, f".ember-hotspots-probe-{os.getpid()}")
-            with open(probe, "w"):
-                pass
-            os.remove(probe)
-        except OSError as error:
-            message = f"cannot write the output directory {out!r}: {describe_error(error)}"
-    message = comm.bcast_object(message)
-    if message is not None:
-        raise HotspotsError(message)
+    def probe() -> None:
+        os.makedirs(out, exist_ok=True)
+        path = os.path.join(out, f".ember-hotspots-probe-{os.getpid()}")
+        with open(path, "w"):
+            pass
+        os.remove(path)
+
+    write_on_root(comm, probe, f"cannot write the output directory {out!r}")
 
 
 def _as_stack(local: torch.Tensor, stack: Stack) -> DNDarray:
@@ -176,21 +205,16 @@ def write_summary(rows: Sequence[dict], path: str, comm: Communicator) -> None:
     >>> open(path).read().splitlines()[1]
     'time,0,d0,0.500000,1,2,2.000000'
     """
-    message = None
-    if comm.rank == 0:
+    def write() -> None:
         temporary = path + ".tmp"
-        try:
-            with open(temporary, "w", newline="", encoding="utf-8") as fp:
-                writer = csv.writer(fp)
-                writer.writerow(SUMMARY_COLUMNS)
-                for row in rows:
-                    writer.writerow([_cell(row[c]) for c in SUMMARY_COLUMNS])
-            os.replace(temporary, path)
-        except OSError as error:
-            message = f"cannot write {path!r}: {describe_error(error)}"
-    message = comm.bcast_object(message)
-    if message is not None:
-        raise HotspotsError(message)
+        with open(temporary, "w", newline="", encoding="utf-8") as fp:
+            writer = csv.writer(fp)
+            writer.writerow(SUMMARY_COLUMNS)
+            for row in rows:
+                writer.writerow([_cell(row[c]) for c in SUMMARY_COLUMNS])
+        os.replace(temporary, path)
+
+    write_on_root(comm, write, f"cannot write {path!r}")
 
 
 def _cell(value) -> str:
