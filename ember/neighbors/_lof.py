@@ -5,8 +5,8 @@ from the ring search (:func:`~ember.neighbors._ring.kneighbors_ring`), each rank
 the rows of its own samples. The k-distance and the local reachability density (lrd)
 of a neighbour held by another rank are fetched owner-computes: each rank sends the
 distinct global indices it needs to their owners once, and the owners send back the
-values (:class:`OwnerFetch`); neither the neighbour indices nor the per-sample arrays are
-ever gathered.
+values (:class:`~ember.neighbors._fetch.OwnerFetch`); neither the neighbour indices nor
+the per-sample arrays are ever gathered.
 """
 
 from __future__ import annotations
@@ -17,16 +17,17 @@ from typing import Any
 
 import torch
 
-from ..base import BaseEstimator, OutlierMixin
+from ..base import OutlierMixin
 from ..comm import Communicator
-from ..core.distribution import offsets
 from ..core.dndarray import DNDarray
 from ..core.statistics import percentile
-from ..spatial._kernels import METRICS, canonical_metric
-from ..utils._param_validation import Interval, StrOptions, validate_parameters
+from ..spatial._kernels import canonical_metric
+from ..utils._param_validation import Interval, StrOptions
 from ..utils.metaestimators import available_if
-from ..utils.validation import as_samples, check_is_fitted, check_n_features, like_input
+from ..utils.validation import check_is_fitted, like_input
+from ._base import NeighborsBase, effective_metric
 from ._batched_lof import clipped_neighbours, local_reachability_density, outlier_factor
+from ._fetch import OwnerFetch
 from ._ring import kneighbors_ring
 
 __all__ = ["LocalOutlierFactor"]
@@ -62,57 +63,17 @@ _NOT_SCORES = ("score_samples is not available when novelty=False. The scores of
                "and compute score_samples for new unseen data.")
 
 
-# --------------------------------------------------------------------------------------
-# owner-computes fetch of per-sample values
-# --------------------------------------------------------------------------------------
-class OwnerFetch:
-    """Values of split-0 per-sample arrays at this rank's global sample indices, sent by
-    the ranks that own those samples.
-
-    Set up once per index array (the distinct indices, sorted, which groups them by
-    owner, go to their owners), then :meth:`fetch` any array distributed like the
-    samples, as often as needed.
-
-    Communication: setup: one Alltoall of P integers and one Alltoallv of the distinct
-    requested indices (8 bytes each); each fetch: one Alltoallv of the answered values.
-    With one process: none.
-
-    Memory per rank: the distinct requested indices (at most ``indices.numel()``) and
-    the requests it answers (at most P times its own samples).
-    """
-
-    def __init__(self, indices: torch.Tensor, counts: tuple[int, ...],
-                 comm: Communicator) -> None:
-        self.comm, self.shape = comm, tuple(indices.shape)
-        rank_offsets = offsets(counts)
-        if comm.size == 1:
-            self.requests, self.inverse = indices.reshape(-1), None
-            return
-        wanted, self.inverse = torch.unique(indices.reshape(-1), return_inverse=True)
-        bounds = torch.tensor((*rank_offsets, sum(counts)), dtype=wanted.dtype,
-                              device=wanted.device)
-        edges = torch.searchsorted(wanted, bounds).cpu()
-        self.send_counts = (edges[1:] - edges[:-1]).tolist()
-        self.recv_counts = comm.Alltoall(edges[1:] - edges[:-1]).tolist()
-        self.requests = comm.Alltoallv(wanted, self.send_counts, 0,
-                                       (sum(self.recv_counts),), self.recv_counts, 0)
-        self.requests -= rank_offsets[comm.rank]
-
-    def fetch(self, local: torch.Tensor) -> torch.Tensor:
-        """``values[indices]``: shape ``indices.shape + local.shape[1:]``, where
-        ``local`` is this rank's block of the per-sample array."""
-        answers = local.index_select(0, self.requests)
-        if self.inverse is not None:
-            answers = self.comm.Alltoallv(answers, self.recv_counts, 0,
-                                          (sum(self.send_counts), *local.shape[1:]),
-                                          self.send_counts, 0)[self.inverse]
-        return answers.reshape(*self.shape, *local.shape[1:])
+def _inlier_labels(scores: DNDarray, threshold: float) -> DNDarray:
+    """scikit-learn's labels: -1 (outlier) where ``scores < threshold``, else +1; int64,
+    distributed like ``scores`` (no communication)."""
+    labels = torch.where(scores.larray < threshold, -1, 1)
+    return DNDarray(labels, scores.shape, scores.split, scores.comm, scores.counts)
 
 
 # --------------------------------------------------------------------------------------
 # the estimator
 # --------------------------------------------------------------------------------------
-class LocalOutlierFactor(OutlierMixin, BaseEstimator):
+class LocalOutlierFactor(OutlierMixin, NeighborsBase):
     """Unsupervised outlier detection with the Local Outlier Factor (LOF), on samples
     split along axis 0 (scikit-learn's ``LocalOutlierFactor``).
 
@@ -159,10 +120,8 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
     offset_ : float
         -1.5 for ``contamination="auto"``, else the ``100 * contamination`` percentile of
         ``negative_outlier_factor_``; scores below it are outliers.
-    effective_metric_ : str
-    effective_metric_params_ : dict
-    n_features_in_ : int
-    n_samples_fit_ : int
+    effective_metric_, effective_metric_params_, n_features_in_, n_samples_fit_
+        As in :class:`~ember.neighbors.NearestNeighbors`.
 
     Notes
     -----
@@ -189,17 +148,12 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
     [-0.9821, -1.037, -73.3697, -0.9821]
     """
 
-    _parameter_constraints = {
+    _parameter_constraints: dict = {
+        **NeighborsBase._parameter_constraints,
         "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left")],
-        "algorithm": [StrOptions({"auto", "ball_tree", "kd_tree", "brute"})],
-        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
-        "metric": [StrOptions(METRICS), "callable"],
-        "p": [Interval(numbers.Real, 0, None, closed="right"), None],
-        "metric_params": [dict, None],
         "contamination": [StrOptions({"auto"}),
                           Interval(numbers.Real, 0, 0.5, closed="right")],
         "novelty": ["boolean"],
-        "n_jobs": [numbers.Integral, None],
     }
 
     def __init__(self, n_neighbors: int = 20, *, algorithm: str = "auto", leaf_size: int = 30,
@@ -219,21 +173,17 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
     # ----------------------------------------------------------------------------------
     # fit
     # ----------------------------------------------------------------------------------
-    def _set_metric(self) -> None:
-        """``effective_metric_`` and its parameters as scikit-learn names them, and the
-        kernels' canonical metric."""
+    def _search_metric(self) -> tuple[str, float]:
+        """``effective_metric_`` and its parameters as scikit-learn names them; returns
+        the kernels' canonical (metric, p)."""
         if callable(self.metric):
             raise NotImplementedError("LocalOutlierFactor: a callable metric is not supported")
         if self.metric_params is not None:
             raise NotImplementedError("LocalOutlierFactor: metric_params is not supported")
-        self._metric, self._p = canonical_metric(self.metric, self.p)
-        self.effective_metric_, self.effective_metric_params_ = self.metric, {}
-        if self.metric == "minkowski":
-            named = {"cityblock": "manhattan", "euclidean": "euclidean",
-                     "chebyshev": "chebyshev"}
-            self.effective_metric_ = named.get(self._metric, "minkowski")
-            if self.effective_metric_ == "minkowski":
-                self.effective_metric_params_ = {"p": self.p, "w": None}
+        canonical = canonical_metric(self.metric, self.p)
+        self.effective_metric_, self.effective_metric_params_ = effective_metric(self.metric,
+                                                                                 self.p)
+        return canonical
 
     def fit(self, X: Any, y: Any = None) -> LocalOutlierFactor:
         """Fit the detector on the training samples ``X`` (n_samples x n_features).
@@ -252,31 +202,26 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
         Communication: see the class's Notes (ring search, one owner-computes route,
         two Alltoallv of values). Memory per rank: O(n_local * k) plus one tile.
         """
-        validate_parameters(self)
-        self._set_metric()
-        samples, replicated = as_samples(X, self)
-        check_n_features(self, samples, reset=True)
-        n_samples = samples.shape[0]
-        self.n_samples_fit_ = n_samples
+        self._fit_samples(X)
+        samples, n_samples = self._fit_X, self.n_samples_fit_
         self.n_neighbors_ = clipped_neighbours(self.n_neighbors, n_samples)
         if n_samples == 1:
             raise ValueError("Expected n_neighbors < n_samples_fit, but n_neighbors = 1, "
                              "n_samples_fit = 1, n_samples = 1")
+        metric, p = self._ring_metric
         distances, indices = kneighbors_ring(samples, samples, self.n_neighbors_,
-                                             metric=self._metric, p=self._p,
-                                             exclude_self=True)
+                                             metric=metric, p=p, exclude_self=True)
         route = OwnerFetch(indices, samples.counts, samples.comm)
         kdistance = distances[:, -1]
         lrd = local_reachability_density(distances, route.fetch(kdistance))
         scores = outlier_factor(route.fetch(lrd), lrd).neg_()
-        self._fit_X = samples
         self._kdistance_lrd = torch.stack((kdistance, lrd), 1)
         negative = DNDarray(scores, (n_samples,), 0, samples.comm, samples.counts)
         self.offset_ = (-1.5 if self.contamination == "auto"
                         else float(percentile(negative, 100.0 * self.contamination)))
         if not self.novelty:
             self._warn_duplicates(scores, samples.comm)
-        self.negative_outlier_factor_ = like_input(negative, replicated)
+        self.negative_outlier_factor_ = like_input(negative, self._fit_replicated)
         return self
 
     @staticmethod
@@ -308,9 +253,7 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
         labels by the same local comparison on every rank).
         """
         self.fit(X)
-        scores = self.negative_outlier_factor_
-        labels = torch.where(scores.larray < self.offset_, -1, 1)
-        return DNDarray(labels, scores.shape, scores.split, scores.comm, scores.counts)
+        return _inlier_labels(self.negative_outlier_factor_, self.offset_)
 
     # ----------------------------------------------------------------------------------
     # novelty detection
@@ -341,12 +284,12 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
         Memory per rank: O(m_local * k) plus one tile and two training blocks.
         """
         check_is_fitted(self)
-        queries, replicated = as_samples(X, self)
-        check_n_features(self, queries, reset=False)
+        queries, replicated = self._new_samples(X)
         fit_x = self._fit_X
         queries = queries.astype(fit_x.dtype, copy=False)
+        metric, p = self._ring_metric
         distances, indices = kneighbors_ring(queries, fit_x, self.n_neighbors_,
-                                             metric=self._metric, p=self._p)
+                                             metric=metric, p=p)
         fetched = OwnerFetch(indices, fit_x.counts, fit_x.comm).fetch(self._kdistance_lrd)
         lrd = local_reachability_density(distances, fetched[..., 0])
         scores = outlier_factor(fetched[..., 1], lrd).neg_()
@@ -366,17 +309,16 @@ class LocalOutlierFactor(OutlierMixin, BaseEstimator):
 
     @available_if(_novelty_only(_NOT_PREDICT))
     def predict(self, X: Any) -> DNDarray:
-        """Label new samples ``X``: +1 inlier, -1 outlier (only with ``novelty=True``).
+        """Label new samples ``X``: +1 inlier, -1 outlier (only with ``novelty=True``):
+        -1 where :meth:`decision_function` is negative.
 
         Returns
         -------
         DNDarray of int64, shape (n_samples,)
-            Distributed like ``X``.
+            The labels of the rows of ``X``, distributed like it.
 
         Notes
         -----
         Communication: that of :meth:`score_samples`.
         """
-        shifted = self.decision_function(X)
-        labels = torch.where(shifted.larray < 0, -1, 1)
-        return DNDarray(labels, shifted.shape, shifted.split, shifted.comm, shifted.counts)
+        return _inlier_labels(self.decision_function(X), 0)

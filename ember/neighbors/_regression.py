@@ -2,8 +2,8 @@
 
 The neighbour search, the owner-computes fetch of the neighbours' targets and the
 distance weights are those of :class:`~ember.neighbors.KNeighborsClassifier` (shared
-in :mod:`ember.neighbors._classification`); a prediction is the (weighted) mean of
-the neighbours' targets, computed by each rank for its own query rows.
+in :mod:`ember.neighbors._base`); a prediction is the (weighted) mean of the
+neighbours' targets, computed by each rank for its own query rows.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ import torch
 from ..base import RegressorMixin
 from ..core.dndarray import DNDarray
 from ..utils.validation import like_input
-from ._classification import _KNeighborsBase
+from ._base import _KNeighborsBase
 
 __all__ = ["KNeighborsRegressor"]
 
@@ -32,24 +32,16 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         Plain mean, or mean weighted by the inverse distance (a query at distance 0 of
         some neighbours takes the mean of those only). Callables are not supported
         (NotImplementedError in ``fit``).
-    algorithm, leaf_size, n_jobs
-        Accepted for compatibility; the search is always the exact distributed brute
-        force of :mod:`ember.neighbors._ring`.
-    p : float
-        The Minkowski exponent (``metric="minkowski"``).
-    metric : str
-        "minkowski", "euclidean", "sqeuclidean", "cityblock"/"manhattan"/"l1", "l2",
-        "cosine", "chebyshev"/"infinity". scikit-learn's other metrics, "precomputed"
-        and callables raise NotImplementedError in ``fit``.
-    metric_params : dict, optional
-        Only ``{"p": ...}`` is supported.
+    algorithm, leaf_size, p, metric, metric_params, n_jobs
+        The neighbour search's, as in :class:`~ember.neighbors.KNeighborsClassifier`:
+        the same metrics are supported, and the search is always the exact
+        distributed brute force of :mod:`ember.neighbors._ring` (``algorithm``,
+        ``leaf_size`` and ``n_jobs`` are accepted for compatibility).
 
     Attributes
     ----------
-    effective_metric_ : str
-    effective_metric_params_ : dict
-    n_features_in_ : int
-    n_samples_fit_ : int
+    effective_metric_, effective_metric_params_, n_features_in_, n_samples_fit_
+        As in :class:`~ember.neighbors.NearestNeighbors`.
 
     Notes
     -----
@@ -74,13 +66,15 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         Parameters
         ----------
         X : array_like or DNDarray
-            (n_samples, n_features): split along samples, replicated or NumPy.
+            The training samples (n_samples x n_features), split along samples,
+            replicated or NumPy.
         y : array_like or DNDarray
             (n_samples,) or (n_samples, n_outputs) targets, any distribution.
 
         Returns
         -------
-        self
+        KNeighborsRegressor
+            The fitted regressor (``self``).
 
         Raises
         ------
@@ -102,7 +96,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         >>> KNeighborsRegressor(n_neighbors=1).fit([[0.0], [1.0]], [3.0, 5.0]).n_samples_fit_
         2
         """
-        self._y = self._fit_samples(X, y)
+        (self._y,) = self._fit_samples(X, y)
         return self
 
     def predict(self, X: Any = None) -> DNDarray:
@@ -111,8 +105,8 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         Parameters
         ----------
         X : array_like or DNDarray, optional
-            The queries; None: the training samples, each excluded from its own
-            neighbours.
+            The queries (n_queries x n_features); None: each training sample, excluded
+            from its own neighbours.
 
         Returns
         -------
@@ -125,8 +119,9 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         Notes
         -----
         Communication: the ring search of :meth:`kneighbors`, the owner-computes fetch
-        of the neighbours' targets (one Alltoall, two Alltoallv: ``m x k`` int64 out,
-        ``m x k x n_outputs`` values back) and one Allgatherv of the result for
+        of the neighbours' targets (one Alltoall of P integers, two Alltoallv: the
+        distinct neighbour indices out, their targets back; at most ``m x k`` int64
+        and ``m x k x n_outputs`` values) and one Allgatherv of the result for
         replicated ``X``. Memory per rank: ``m_local x k x n_outputs`` values besides
         the search.
 
@@ -138,7 +133,7 @@ class KNeighborsRegressor(RegressorMixin, _KNeighborsBase):
         [0.25]
         """
         distances, indices, replicated = self._search(X, None, self.weights == "distance")
-        values = self._neighbour_targets(indices).larray
+        values = self._neighbour_targets(indices)
         weights = self._neighbour_weights(distances)
         if weights is None:
             if not values.is_floating_point():

@@ -174,6 +174,41 @@ def _mask_self(values: torch.Tensor, row_ids: torch.Tensor, offset: int) -> None
     values[inside.nonzero().squeeze(1), columns[inside]] = float("inf")
 
 
+#: One step of a search: (this rank's query rows of the tile, those rows, their global
+#: row numbers, the reference block, the block's global row offset).
+_Tile = tuple[slice, _Rows, torch.Tensor, _Rows, int]
+
+
+def _search_tiles(queries: DNDarray, reference: DNDarray, metric: str, budget: int
+                  ) -> tuple[_Rows, torch.Tensor, Iterator[_Tile]]:
+    """This rank's prepared queries, their global row numbers, and the steps of their
+    search: every reference block round the ring against every tile of query rows that
+    fits ``budget`` bytes.
+
+    Every rank must exhaust the steps (the ring moves as they are consumed), also a rank
+    without queries: it yields no step but forwards the blocks.
+
+    Communication: :func:`_centre` now; the ring of :func:`_ring_blocks` as the steps
+    are consumed.
+    """
+    centre = _centre(reference, metric)
+    local = _prepare(queries.larray, centre)
+    m = local.exact.shape[0]
+    row_ids = torch.arange(m, device=local.exact.device) + _query_offset(queries)
+
+    def steps() -> Iterator[_Tile]:
+        for received, offset in _ring_blocks(reference):
+            if m == 0 or received.shape[0] == 0:
+                continue
+            block = _prepare(received, centre)
+            step = rows_per_tile(received.shape[0], received.element_size() + 1, budget)
+            for start in range(0, m, step):
+                tile = slice(start, start + step)
+                yield tile, local.part(tile), row_ids[tile], block, offset
+
+    return local, row_ids, steps()
+
+
 # ----------------------------------------------------------------------------------------
 # k nearest neighbours
 # ----------------------------------------------------------------------------------------
@@ -315,30 +350,21 @@ def kneighbors_ring(queries: DNDarray, reference: DNDarray, n_neighbors: int, *,
     if not 1 <= n_neighbors <= eligible:
         raise ValueError(f"n_neighbors must be in [1, {eligible}], got {n_neighbors}")
     budget = TILE_BUDGET if memory_budget is None else int(memory_budget)
-    centre = _centre(reference, metric)
-    local = _prepare(queries.larray, centre)
+    local, _, tiles = _search_tiles(queries, reference, metric, budget)
     m, k, n_ref = local.exact.shape[0], int(n_neighbors), reference.shape[0]
     device, dtype = local.exact.device, local.exact.dtype
-    row_ids = torch.arange(m, device=device) + _query_offset(queries)
     best_d = torch.full((m, k), float("inf"), dtype=dtype, device=device)
     best_i = torch.full((m, k), n_ref, dtype=torch.int64, device=device)
-    for received, offset in _ring_blocks(reference):
-        if m == 0 or received.shape[0] == 0:
-            continue
-        block = _prepare(received, centre)
-        step = rows_per_tile(received.shape[0], received.element_size() + 1, budget)
-        for start in range(0, m, step):
-            tile = slice(start, start + step)
-            rows, ids = local.part(tile), row_ids[tile]
-            columns = _select_tile(rows, ids, block, offset, k, metric, p, exclude_self,
-                                   budget)
-            cand_d = paired_distances(rows.exact, received[columns], metric, p)
-            cand_i = columns + offset
-            if exclude_self:
-                own = cand_i == ids.unsqueeze(1)
-                cand_d = cand_d.masked_fill(own, float("inf"))
-                cand_i = cand_i.masked_fill(own, n_ref)
-            best_d[tile], best_i[tile] = _merge(best_d[tile], best_i[tile], cand_d, cand_i)
+    for tile, rows, ids, block, offset in tiles:
+        columns = _select_tile(rows, ids, block, offset, k, metric, p, exclude_self,
+                               budget)
+        cand_d = paired_distances(rows.exact, block.exact[columns], metric, p)
+        cand_i = columns + offset
+        if exclude_self:
+            own = cand_i == ids.unsqueeze(1)
+            cand_d = cand_d.masked_fill(own, float("inf"))
+            cand_i = cand_i.masked_fill(own, n_ref)
+        best_d[tile], best_i[tile] = _merge(best_d[tile], best_i[tile], cand_d, cand_i)
     return best_d, best_i
 
 
@@ -418,24 +444,15 @@ def radius_ring(queries: DNDarray, reference: DNDarray, radius: float, *,
     """
     _check_operands(queries, reference, exclude_self)
     budget = TILE_BUDGET if memory_budget is None else int(memory_budget)
-    centre = _centre(reference, metric)
-    local = _prepare(queries.larray, centre)
+    local, row_ids, tiles = _search_tiles(queries, reference, metric, budget)
     m = local.exact.shape[0]
-    row_ids = torch.arange(m, device=local.exact.device) + _query_offset(queries)
     found_rows, found_ind, found_dist = [], [], []
-    for received, offset in _ring_blocks(reference):
-        if m == 0 or received.shape[0] == 0:
-            continue
-        block = _prepare(received, centre)
-        step = rows_per_tile(received.shape[0], received.element_size() + 1, budget)
-        for start in range(0, m, step):
-            tile = slice(start, start + step)
-            tile_rows, index, dist = _radius_tile(local.part(tile), row_ids[tile], block,
-                                                  offset, radius, metric, p, exclude_self,
-                                                  budget)
-            found_rows.append(tile_rows + start)
-            found_ind.append(index)
-            found_dist.append(dist)
+    for tile, tile_queries, ids, block, offset in tiles:
+        tile_rows, index, dist = _radius_tile(tile_queries, ids, block, offset, radius,
+                                              metric, p, exclude_self, budget)
+        found_rows.append(tile_rows + tile.start)
+        found_ind.append(index)
+        found_dist.append(dist)
     rows = torch.cat(found_rows) if found_rows else row_ids.new_empty(0)
     index = torch.cat(found_ind) if found_ind else row_ids.new_empty(0)
     dist = torch.cat(found_dist) if found_dist else local.exact.new_empty(0)

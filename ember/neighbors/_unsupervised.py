@@ -13,33 +13,20 @@ from __future__ import annotations
 
 import math
 import numbers
-import warnings
 from typing import Any
 
 import numpy as np
 import torch
 
-from ..base import BaseEstimator
-from ..core import dtypes
 from ..core.distribution import offsets
 from ..core.dndarray import DNDarray
-from ..spatial._kernels import METRICS, canonical_metric
-from ..utils._param_validation import Interval, StrOptions, validate_parameters
-from ..utils.validation import as_samples, check_is_fitted, check_n_features, like_input
-from ._ring import kneighbors_ring, radius_ring
+from ..spatial._kernels import canonical_metric
+from ..utils._param_validation import Interval
+from ..utils.validation import check_is_fitted
+from ._base import KNeighborsMixin, NeighborsBase, check_fractional_p, effective_metric
+from ._ring import radius_ring
 
 __all__ = ["NearestNeighbors"]
-
-
-def _effective_metric(metric: str, p: float | None) -> tuple[str, dict[str, Any]]:
-    """scikit-learn's ``effective_metric_`` and ``effective_metric_params_``."""
-    if metric != "minkowski":
-        return metric, {}
-    p = 2 if p is None else p
-    named = {1: "manhattan", 2: "euclidean", math.inf: "chebyshev"}
-    if p in named:
-        return named[p], {}
-    return "minkowski", {"p": p, "w": None}
 
 
 def _to_object_array(flat: np.ndarray, lengths: np.ndarray) -> np.ndarray:
@@ -65,7 +52,25 @@ def _gather_ragged(queries: DNDarray, lengths: torch.Tensor, *values: torch.Tens
     return (all_lengths, *gathered)
 
 
-class NearestNeighbors(BaseEstimator):
+def _check_mode(mode: str) -> None:
+    """scikit-learn's error for a graph ``mode`` other than connectivity or distance."""
+    if mode not in ("connectivity", "distance"):
+        raise ValueError('Unsupported mode, must be one of "connectivity", or '
+                         f'"distance" but got "{mode}" instead')
+
+
+def _csr_graph(lengths: np.ndarray, ind: np.ndarray, dist: np.ndarray | None,
+               n_samples_fit: int):
+    """The neighbours of every query in compressed rows (``lengths`` per query, then
+    their indices) as a SciPy CSR matrix, weighted by ``dist`` or by ones when None."""
+    from scipy.sparse import csr_matrix
+
+    data = np.ones(ind.size) if dist is None else dist
+    indptr = np.concatenate(([0], np.cumsum(lengths)))
+    return csr_matrix((data, ind, indptr), shape=(len(lengths), n_samples_fit))
+
+
+class NearestNeighbors(KNeighborsMixin, NeighborsBase):
     """Unsupervised learner for neighbour searches on distributed samples.
 
     Parameters
@@ -125,14 +130,9 @@ class NearestNeighbors(BaseEstimator):
     """
 
     _parameter_constraints: dict = {
-        "n_neighbors": [Interval(numbers.Integral, 1, None, closed="left"), None],
+        **NeighborsBase._parameter_constraints,
         "radius": [Interval(numbers.Real, 0.0, math.inf, closed="both"), None],
-        "algorithm": [StrOptions({"auto", "ball_tree", "kd_tree", "brute"})],
-        "leaf_size": [Interval(numbers.Integral, 1, None, closed="left")],
         "p": [Interval(numbers.Real, 0.0, math.inf, closed="right"), None],
-        "metric": [StrOptions(set(METRICS)), "callable"],
-        "metric_params": [dict, None],
-        "n_jobs": [numbers.Integral, None],
     }
 
     def __init__(self, *, n_neighbors: int = 5, radius: float = 1.0, algorithm: str = "auto",
@@ -183,132 +183,25 @@ class NearestNeighbors(BaseEstimator):
         Memory per rank: the local block of the samples (a reference, not a copy, for
         float input split along axis 0).
         """
-        validate_parameters(self)
-        self._ring_metric = self._check_metric()
-        X, replicated = as_samples(X, self)
-        check_n_features(self, X, reset=True)
-        self._fit_X = X
-        self._fit_replicated = replicated
-        self._fit_method = "brute"
-        self.n_samples_fit_ = X.shape[0]
+        self._fit_samples(X)
         return self
 
-    def _check_metric(self) -> tuple[str, float]:
+    def _search_metric(self) -> tuple[str, float]:
         """The ring's canonical (metric, p); sets the ``effective_metric*_`` attributes."""
         name = type(self).__name__
         if callable(self.metric):
             raise NotImplementedError(f"{name}: callable metrics are not supported")
         if self.metric_params:
             raise NotImplementedError(f"{name}: metric_params is not supported")
-        metric, params = _effective_metric(self.metric, self.p)
-        if metric == "minkowski" and params["p"] < 1:
-            if self.algorithm in ("kd_tree", "ball_tree"):
-                raise ValueError(
-                    f'algorithm="{self.algorithm}" does not support 0 < p < 1 for the '
-                    'Minkowski metric. To resolve this problem either set p >= 1 or '
-                    'algorithm="brute".')
-            warnings.warn("Mind that for 0 < p < 1, Minkowski metrics are not distance "
-                          "metrics. Continuing the execution with `algorithm='brute'`.",
-                          stacklevel=3)
+        metric, params = effective_metric(self.metric, self.p)
+        if metric == "minkowski":
+            check_fractional_p(self.algorithm, params["p"])
         self.effective_metric_, self.effective_metric_params_ = metric, params
         return canonical_metric(self.metric, self.p)
 
     # ----------------------------------------------------------------------------------
-    # queries
+    # queries (kneighbors: see KNeighborsMixin)
     # ----------------------------------------------------------------------------------
-    def _queries(self, X: Any) -> tuple[DNDarray, DNDarray, bool]:
-        """(queries, reference, replicated) in one floating dtype, queries split 0."""
-        if X is None:
-            return self._fit_X, self._fit_X, self._fit_replicated
-        queries, replicated = as_samples(X, self)
-        check_n_features(self, queries, reset=False)
-        reference = self._fit_X
-        if queries.dtype != reference.dtype:
-            queries = queries.astype(dtypes.float64)
-            reference = reference.astype(dtypes.float64)
-        return queries, reference, replicated
-
-    def _per_query(self, local: torch.Tensor, queries: DNDarray, replicated: bool
-                   ) -> DNDarray:
-        """This rank's result rows as a DNDarray distributed like the queries came."""
-        shape = (queries.shape[0], *local.shape[1:])
-        return like_input(DNDarray(local, shape, 0, queries.comm, queries.counts),
-                          replicated)
-
-    def kneighbors(self, X: Any = None, n_neighbors: int | None = None,
-                   return_distance: bool = True
-                   ) -> tuple[DNDarray, DNDarray] | DNDarray:
-        """Find the k nearest neighbours of points.
-
-        Parameters
-        ----------
-        X : array_like or DNDarray of shape (n_queries, n_features), default=None
-            The query points. If None, the neighbours of each fitted sample, the sample
-            itself excluded (its duplicates are neighbours, at distance 0).
-        n_neighbors : int, default=None
-            Number of neighbours; the constructor's by default.
-        return_distance : bool, default=True
-            Whether to return the distances too.
-
-        Returns
-        -------
-        neigh_dist : DNDarray of shape (n_queries, n_neighbors)
-            Distances, ascending along each row (only with ``return_distance``).
-        neigh_ind : DNDarray of shape (n_queries, n_neighbors)
-            int64 indices of the neighbours among the fitted samples; ties go to the
-            smaller index.
-            Both are split along axis 0 like split queries, replicated for replicated
-            or NumPy queries (``X=None``: like the fitted samples).
-
-        Raises
-        ------
-        NotFittedError
-            Before :meth:`fit`.
-        ValueError
-            ``n_neighbors <= 0`` or larger than the fitted samples allow ("Expected
-            n_neighbors <= n_samples_fit, ..."), a feature count other than in
-            :meth:`fit`, NaN or infinity in ``X``.
-        TypeError
-            A non-integer ``n_neighbors``.
-
-        Notes
-        -----
-        Communication: one ring pass of the fitted samples (``P - 1`` Isend/Irecv
-        steps, each moving one block, overlapped with the search); one Allgatherv of
-        the result for replicated or NumPy queries; none with one process. Memory per
-        rank: ``O(n_local_queries * k)``, one tile, two sample blocks.
-
-        Examples
-        --------
-        >>> import ember as em
-        >>> X = em.array([[0.0], [1.0], [3.0], [7.0]], split=0)
-        >>> NearestNeighbors(n_neighbors=2).fit(X).kneighbors()[1].numpy().tolist()
-        [[1, 2], [0, 2], [1, 0], [2, 1]]
-        """
-        check_is_fitted(self)
-        if n_neighbors is None:
-            n_neighbors = self.n_neighbors
-        elif n_neighbors <= 0:
-            raise ValueError(f"Expected n_neighbors > 0. Got {n_neighbors}")
-        elif not isinstance(n_neighbors, numbers.Integral):
-            raise TypeError(f"n_neighbors does not take {type(n_neighbors)} value, enter "
-                            "integer value")
-        queries, reference, replicated = self._queries(X)
-        train = X is None
-        if n_neighbors + int(train) > self.n_samples_fit_:
-            inequality = "n_neighbors < n_samples_fit" if train else \
-                "n_neighbors <= n_samples_fit"
-            raise ValueError(f"Expected {inequality}, but n_neighbors = {n_neighbors}, "
-                             f"n_samples_fit = {self.n_samples_fit_}, "
-                             f"n_samples = {queries.shape[0]}")
-        metric, p = self._ring_metric
-        dist, ind = kneighbors_ring(queries, reference, int(n_neighbors), metric=metric,
-                                    p=p, exclude_self=train)
-        neigh_ind = self._per_query(ind, queries, replicated)
-        if not return_distance:
-            return neigh_ind
-        return self._per_query(dist, queries, replicated), neigh_ind
-
     def radius_neighbors(self, X: Any = None, radius: float | None = None,
                          return_distance: bool = True, sort_results: bool = False
                          ) -> tuple[np.ndarray, np.ndarray] | np.ndarray:
@@ -398,6 +291,7 @@ class NearestNeighbors(BaseEstimator):
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit)
+            Row i holds the k nearest neighbours of query i.
 
         Raises
         ------
@@ -418,20 +312,12 @@ class NearestNeighbors(BaseEstimator):
                [0., 1., 1.],
                [1., 0., 1.]])
         """
-        from scipy.sparse import csr_matrix
-
-        if mode not in ("connectivity", "distance"):
-            raise ValueError('Unsupported mode, must be one of "connectivity", or '
-                             f'"distance" but got "{mode}" instead')
-        check_is_fitted(self)
-        k = self.n_neighbors if n_neighbors is None else n_neighbors
-        dist, ind = self.kneighbors(X, k, return_distance=True)
+        _check_mode(mode)
+        dist, ind = self.kneighbors(X, n_neighbors, return_distance=True)
         ind = ind.resplit(None).numpy()
-        data = (np.ones(ind.size) if mode == "connectivity"
-                else dist.resplit(None).numpy().ravel())
-        indptr = np.arange(0, ind.size + 1, ind.shape[1])
-        return csr_matrix((data, ind.ravel(), indptr),
-                          shape=(ind.shape[0], self.n_samples_fit_))
+        dist = dist.resplit(None).numpy().ravel() if mode == "distance" else None
+        lengths = np.full(ind.shape[0], ind.shape[1])
+        return _csr_graph(lengths, ind.ravel(), dist, self.n_samples_fit_)
 
     def radius_neighbors_graph(self, X: Any = None, radius: float | None = None,
                                mode: str = "connectivity", sort_results: bool = False):
@@ -443,11 +329,12 @@ class NearestNeighbors(BaseEstimator):
         X, radius, sort_results
             As in :meth:`radius_neighbors`.
         mode : {"connectivity", "distance"}, default="connectivity"
-            Edge weights: ones, or the distances.
+            As in :meth:`kneighbors_graph`.
 
         Returns
         -------
         scipy.sparse.csr_matrix of shape (n_queries, n_samples_fit)
+            Row i holds the neighbours of query i within ``radius``.
 
         Raises
         ------
@@ -462,20 +349,15 @@ class NearestNeighbors(BaseEstimator):
         Examples
         --------
         >>> import ember as em
-        >>> X = em.array([[0.0], [3.0], [1.0]], split=0)
-        >>> NearestNeighbors(radius=1.5).fit(X).radius_neighbors_graph(X).toarray()
-        array([[1., 0., 1.],
-               [0., 1., 0.],
-               [1., 0., 1.]])
+        >>> X = em.array([[0.0], [2.0], [5.0]], split=0)
+        >>> graph = NearestNeighbors(radius=2.5).fit(X).radius_neighbors_graph(X)
+        >>> graph.toarray()
+        array([[1., 1., 0.],
+               [1., 1., 0.],
+               [0., 0., 1.]])
         """
-        from scipy.sparse import csr_matrix
-
-        if mode not in ("connectivity", "distance"):
-            raise ValueError('Unsupported mode, must be one of "connectivity", or '
-                             f'"distance" but got "{mode}" instead')
+        _check_mode(mode)
         check_is_fitted(self)
-        lengths, ind, dist = self._radius_search(X, radius,
-                                                 sort_results and mode == "distance")
-        data = np.ones(ind.size) if mode == "connectivity" else dist
-        indptr = np.concatenate(([0], np.cumsum(lengths)))
-        return csr_matrix((data, ind, indptr), shape=(len(lengths), self.n_samples_fit_))
+        distance = mode == "distance"
+        lengths, ind, dist = self._radius_search(X, radius, sort_results and distance)
+        return _csr_graph(lengths, ind, dist if distance else None, self.n_samples_fit_)

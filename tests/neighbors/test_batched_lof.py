@@ -5,6 +5,7 @@ import warnings
 
 import numpy as np
 import pytest
+from _neighbors_checks import first_rank_empty
 from sklearn.neighbors import LocalOutlierFactor
 
 import ember as em
@@ -28,15 +29,6 @@ def _oracle(x, k, **kwargs):
                          for m in x])
 
 
-def _uneven(n, size):
-    """Counts with an empty rank (the first) when there are several ranks."""
-    if size == 1:
-        return [n]
-    rest = [n // (size - 1)] * (size - 1)
-    rest[0] += n - sum(rest)
-    return [0, *rest]
-
-
 def test_matches_sklearn_for_every_split(rng, comm):
     x = _batches(rng)
     expected = _oracle(x, 10)
@@ -53,7 +45,7 @@ def test_matches_sklearn_for_every_split(rng, comm):
 def test_uneven_batches_small_budget_and_float32(rng, comm):
     x = _batches(rng, batch=5, n=25)
     expected = _oracle(x, 6)
-    data = em.array(x, split=0).redistribute(_uneven(5, comm.size))
+    data = em.array(x, split=0).redistribute(first_rank_empty(5, comm.size))
     scores = em.neighbors.local_outlier_factor(data, 6, memory_budget=1)  # one per chunk
     assert scores.counts == data.counts
     assert_allclose(scores, expected, rtol=1e-10)

@@ -5,13 +5,14 @@ import warnings
 
 import numpy as np
 import pytest
+from _neighbors_checks import first_rank_empty
 from sklearn import datasets
 from sklearn.neighbors import LocalOutlierFactor as SkLOF
 from sklearn.preprocessing import StandardScaler
 
 import ember as em
 from ember.neighbors import LocalOutlierFactor
-from ember.neighbors._lof import OwnerFetch
+from ember.neighbors._fetch import OwnerFetch
 from ember.testing import assert_allclose, assert_array_equal, assert_invariants
 from ember.utils import InvalidParameterError, NotFittedError
 
@@ -36,15 +37,6 @@ DATASETS = {
     "diabetes": lambda: _standardised(datasets.load_diabetes().data),
     "blobs": _blobs,
 }
-
-
-def _uneven(n, size):
-    """Counts with an empty first rank when there are several ranks."""
-    if size == 1:
-        return [n]
-    rest = [n // (size - 1)] * (size - 1)
-    rest[0] += n - sum(rest)
-    return [0, *rest]
 
 
 def _sklearn(x, **kwargs):
@@ -74,7 +66,7 @@ def test_matches_sklearn_on_datasets(comm, name):
 def test_input_layouts(comm):
     x = _blobs()
     expected = _sklearn(x, n_neighbors=10).negative_outlier_factor_
-    uneven = em.array(x, split=0).redistribute(_uneven(len(x), comm.size))
+    uneven = em.array(x, split=0).redistribute(first_rank_empty(len(x), comm.size))
     layouts = [(uneven, 0, uneven.counts), (em.array(x), None, None), (x, None, None),
                (em.array(x, split=1), 0, None)]
     for data, split, counts in layouts:
@@ -126,7 +118,7 @@ def test_novelty(comm):
     train, test = x[order[:220]], x[order[220:]]
     expected = _sklearn(train, n_neighbors=15, novelty=True, contamination=0.05)
     lof = LocalOutlierFactor(15, novelty=True, contamination=0.05)
-    lof.fit(em.array(train, split=0).redistribute(_uneven(len(train), comm.size)))
+    lof.fit(em.array(train, split=0).redistribute(first_rank_empty(len(train), comm.size)))
     assert lof.offset_ == pytest.approx(expected.offset_, rel=1e-5)
     for data, split in [(em.array(test, split=0), 0), (test, None)]:
         scores = lof.score_samples(data)
@@ -204,7 +196,7 @@ def test_errors_on_every_rank(comm):
 def test_owner_fetch(comm, rng):
     n = 23
     values = rng.standard_normal((n, 2))
-    data = em.array(values, split=0).redistribute(_uneven(n, comm.size))
+    data = em.array(values, split=0).redistribute(first_rank_empty(n, comm.size))
     wanted = rng.integers(0, n, (n, 4))
     indices = em.array(wanted, split=0).redistribute(data.counts)
     fetched = OwnerFetch(indices.larray, data.counts, comm).fetch(data.larray)

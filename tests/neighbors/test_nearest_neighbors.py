@@ -4,6 +4,7 @@ and random data with planted duplicates."""
 
 import numpy as np
 import pytest
+from _neighbors_checks import oracle
 from scipy.spatial.distance import cdist
 from sklearn import datasets
 from sklearn.neighbors import NearestNeighbors as SkNearestNeighbors
@@ -25,16 +26,6 @@ METRICS = [("minkowski", 2, "euclidean"), ("euclidean", 2, "euclidean"),
 def standardised(loader):
     X = loader().data.astype(np.float64)
     return (X - X.mean(0)) / X.std(0)
-
-
-def oracle(q, r, k, scipy_metric, p=3, exclude_self=False):
-    """Exact distances; neighbours by a stable argsort (ties: the smaller index)."""
-    kwargs = {"p": p} if scipy_metric == "minkowski" else {}
-    dist = cdist(q, r, scipy_metric, **kwargs)
-    if exclude_self:
-        np.fill_diagonal(dist, np.inf)
-    ind = np.argsort(dist, axis=1, kind="stable")[:, :k]
-    return np.take_along_axis(dist, ind, 1), ind
 
 
 def uneven(x, comm):

@@ -4,6 +4,7 @@ tiles, planted duplicates (ties by global index, the same for every process coun
 
 import numpy as np
 import pytest
+from _neighbors_checks import oracle, scipy_metric
 from scipy.spatial.distance import cdist
 
 import ember as em
@@ -12,20 +13,6 @@ from ember.neighbors._ring import kneighbors_ring, radius_ring
 
 METRICS = [("euclidean", 2.0), ("sqeuclidean", 2.0), ("cityblock", 1.0), ("cosine", 2.0),
            ("chebyshev", np.inf), ("minkowski", 3.0)]
-
-
-def _scipy_metric(metric, p):
-    return ("minkowski", {"p": p}) if metric == "minkowski" else (metric, {})
-
-
-def oracle(q, r, k, metric, p, exclude_self=False):
-    """Exact distances; neighbours by a stable argsort (ties: smaller index first)."""
-    name, kwargs = _scipy_metric(metric, p)
-    dist = cdist(q, r, name, **kwargs)
-    if exclude_self:
-        np.fill_diagonal(dist, np.inf)
-    ind = np.argsort(dist, axis=1, kind="stable")[:, :k]
-    return np.take_along_axis(dist, ind, 1), ind
 
 
 def uneven_counts(n, size):
@@ -114,7 +101,7 @@ def test_kneighbors_float32(rng, comm):
         dist, ind = search(em.array(a, split=0), em.array(b, split=0), 7, metric=metric, p=p)
         assert dist.dtype == np.float32 and ind.dtype == np.int64
         np.testing.assert_allclose(dist, want_d, rtol=1e-5, atol=1e-6)
-        name, kwargs = _scipy_metric(metric, p)
+        name, kwargs = scipy_metric(metric, p)
         exact = np.take_along_axis(cdist(a, b, name, **kwargs), ind, 1)
         np.testing.assert_allclose(exact, want_d, rtol=1e-5, atol=1e-6)
 
@@ -149,7 +136,7 @@ def test_kneighbors_errors(comm):
 def test_radius_ring(metric, p, rng, comm):
     a = rng.normal(size=(41, 3))
     a[[9, 30]] = a[4]
-    name, kwargs = _scipy_metric(metric, p)
+    name, kwargs = scipy_metric(metric, p)
     dist = cdist(a, a, name, **kwargs)
     radius = float(np.quantile(dist, 0.2))
     within = dist <= radius
@@ -196,6 +183,6 @@ def test_data_far_from_the_origin(rng, comm):
         x = em.array(a, split=0).redistribute(uneven_counts(70, comm.size))
         dist, ind = search(x, x, 4, metric=metric, p=p, exclude_self=True)
         np.testing.assert_allclose(dist, want_d, rtol=1e-3, atol=1e-3)
-        exact = np.take_along_axis(cdist(a64, a64, *_scipy_metric(metric, p)[:1]), ind, 1)
+        exact = np.take_along_axis(cdist(a64, a64, *scipy_metric(metric, p)[:1]), ind, 1)
         np.testing.assert_allclose(exact, want_d, rtol=1e-5)
         assert ind[3, :2].tolist() == [10, 50] and (dist[3, :2] == 0).all()
