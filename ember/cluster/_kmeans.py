@@ -182,51 +182,53 @@ def lloyd_statistics(local: torch.Tensor, centers: torch.Tensor,
     per-cluster weighted sums and weights (k x (d + 1), float64), in one pass of row
     tiles; with ``labels`` given, only the statistics of that assignment.
 
-    Per tile (k x m, centres by rows): the scores ``|c|^2 - 2 c.x`` (one GEMM), their
-    column minima, the indicator ``E`` of the minima (``score <= min``, written as
-    0.0/1.0 in place), the labels and the number of minima per row from the small GEMM
-    ``[0..k-1; 1..1] @ E``, and the sums as the GEMM ``E @ rows`` (in the data's
-    dtype per tile, accumulated across tiles in float64). A tile with a tie (a row at
-    the same distance from two centres) rebuilds ``E`` from the first minima, so ties
-    go to the lowest index as in scikit-learn. Communication: none.
+    Per tile (k x m, centres by rows, in one buffer reused by every tile): the scores
+    ``|c|^2 - 2 c.x`` (one GEMM), their column minima, the indicator ``E`` of the
+    minima (``score <= min``, written as 0.0/1.0 in place), the per-cluster counts
+    ``E.sum(1)`` (weighted: of ``E`` scaled by the weights), the labels
+    ``E^T [0..k-1]`` (one GEMV) and the sums ``E @ rows`` (one GEMM), in the data's
+    dtype per tile and accumulated across tiles in float64.
+    A tile whose counts add up to more than its rows has a tie (a row at the same
+    distance from two centres): its ``E`` is rebuilt from the first minima, so ties go
+    to the lowest index as in scikit-learn. Communication: none.
     """
     n, d = local.shape
     k = centers.shape[0]
-    sums = torch.zeros(k, d, dtype=torch.float64, device=local.device)
+    step = max(1, min(n, tile_rows(2 * k, local.element_size(), budget)))
+    stats = torch.zeros(k, d + 1, dtype=torch.float64, device=local.device)
     out = torch.empty(n, dtype=torch.int64, device=local.device)
-    step = tile_rows(2 * k, local.element_size(), budget)
     c_sq = squared_norms(centers).unsqueeze(1)
-    index_and_one = torch.stack([torch.arange(k, dtype=local.dtype, device=local.device),
-                                 torch.ones(k, dtype=local.dtype, device=local.device)])
+    cluster_index = torch.arange(k, dtype=local.dtype, device=local.device)
+    buffer = torch.empty(k, step, dtype=local.dtype, device=local.device)
     for begin in range(0, n, step):
         rows = local[begin:begin + step]
+        m = rows.shape[0]
+        onehot = buffer if m == step else buffer[:, :m].contiguous()
         if labels is None:
-            onehot = torch.addmm(c_sq, centers, rows.T, alpha=-2)
+            torch.addmm(c_sq, centers, rows.T, alpha=-2, out=onehot)
             torch.le(onehot, onehot.amin(0), out=onehot)  # 1.0 at the minima, else 0.0
-            best, _ = _one_hot_labels(onehot, index_and_one)
+            counts = _one_hot_counts(onehot)
+            out[begin:begin + m] = torch.mv(onehot.T, cluster_index)
         else:
-            best = labels[begin:begin + step]
-            onehot = torch.zeros(k, best.numel(), dtype=local.dtype, device=local.device)
-            onehot.scatter_(0, best.unsqueeze(0), 1.0)
-        out[begin:begin + step] = best
+            out[begin:begin + m] = labels[begin:begin + m]
+            onehot.zero_().scatter_(0, out[begin:begin + m].unsqueeze(0), 1.0)
+            counts = onehot.sum(1)
         if weights is not None:
-            onehot.mul_(weights[begin:begin + step])
-        sums += torch.mm(onehot, rows)
-    mass = None if weights is None else weights.double()
-    counts = torch.bincount(out, weights=mass, minlength=k).to(sums)
-    return out, torch.cat([sums, counts.unsqueeze(1)], 1)
+            onehot.mul_(weights[begin:begin + m])
+            counts = onehot.sum(1)
+        stats[:, :d] += torch.mm(onehot, rows)
+        stats[:, d] += counts
+    return out, stats
 
 
-def _one_hot_labels(onehot: torch.Tensor, index_and_one: torch.Tensor
-                    ) -> tuple[torch.Tensor, torch.Tensor]:
-    """Labels (int64) from the k x m indicator of the minima, which is made one-hot in
-    place where a column has several (ties: the lowest index wins)."""
-    label_and_count = torch.mm(index_and_one, onehot)
-    labels = label_and_count[0].long()
-    tied = torch.nonzero(label_and_count[1] > 1).flatten()
-    if tied.numel():
-        first = onehot[:, tied].argmax(0)  # the first maximum: the lowest tied index
-        onehot[:, tied] = 0
-        onehot[first, tied] = 1
-        labels[tied] = first
-    return labels, label_and_count
+def _one_hot_counts(onehot: torch.Tensor) -> torch.Tensor:
+    """The ones per row of the k x m indicator of the minima, after making it one-hot
+    in place where a column has several ones (a tie: the lowest index wins)."""
+    counts = onehot.sum(1)
+    if float(counts.sum()) <= onehot.shape[1]:
+        return counts
+    tied = torch.nonzero(onehot.sum(0) > 1).flatten()
+    first = onehot[:, tied].argmax(0)  # the first maximum: the lowest tied index
+    onehot[:, tied] = 0
+    onehot[first, tied] = 1
+    return onehot.sum(1)
