@@ -58,9 +58,16 @@ def as_floating(x: DNDarray) -> DNDarray:
 
 def check_finite(x: DNDarray, input_name: str = "X") -> None:
     """Raise scikit-learn's ValueError on every rank if any block holds NaN or
-    infinity. Communication: one 2-byte Allreduce for a split array, else none."""
+    infinity. Communication: one 2-byte Allreduce for a split array, else none.
+
+    A finite sum of the block proves it finite (NaN and infinity propagate), so the
+    elementwise tests run only when the sum is not (non-finite data, or an overflow).
+    """
     local = x.larray
-    flags = torch.tensor([bool(torch.isnan(local).any()), bool(torch.isinf(local).any())])
+    flags = torch.tensor([False, False])
+    if not (local.is_floating_point() and bool(torch.isfinite(local.sum()))):
+        flags = torch.tensor([bool(torch.isnan(local).any()),
+                              bool(torch.isinf(local).any())])
     if x.split is not None:
         flags = x.comm.Allreduce(flags, op="lor")
     if flags[0]:

@@ -135,6 +135,18 @@ def test_non_finite_value_on_one_rank_raises_everywhere(comm):
     assert X.shape == data.shape
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_finite_values_whose_sum_overflows_are_accepted(comm, dtype):
+    big = np.finfo(dtype).max / 2
+    data = np.full((4 * comm.size + 1, 2), big, dtype=dtype)
+    data[0, 0] = -big
+    X, _ = as_samples(em.array(data, split=0), "demo")
+    assert X.shape == data.shape
+    data[1, 1] = -np.inf  # with +big elsewhere: the sum may be inf or NaN
+    with pytest.raises(ValueError, match="Input X contains infinity"):
+        as_samples(em.array(data, split=0), "demo")
+
+
 def test_as_targets_follow_the_samples(comm):
     data = np.arange(20.0).reshape(10, 2)
     counts = [10] + [0] * (comm.size - 1)
