@@ -9,7 +9,9 @@ replicated reference needs no ring: each rank searches it locally.
 Each block is searched in tiles of query rows sized to a memory budget. A tile's
 distances are computed by the fast kernels of :mod:`ember.spatial._kernels` (the
 matrix-product form for Euclidean distances, on rows shifted by the reference's mean
-to keep it accurate) only to *select* candidates (``torch.topk``); the selected
+to keep it accurate) only to *select* candidates: a wide tile is first pruned, by
+minima of column groups, to the values that can matter (about ``16 k`` per row;
+:func:`_candidates`), then ``torch.topk`` picks among those; the selected
 candidates' distances are then recomputed exactly by direct differences
 (:func:`~ember.spatial._kernels.paired_distances`), so a point's distance to itself or
 to a duplicate is exactly 0. Where the fast values cannot certify the selection (a
@@ -25,7 +27,7 @@ blocks.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import NamedTuple
 
 import torch
@@ -42,6 +44,10 @@ TILE_BUDGET = 64 * 2**20
 _RING_TAG = 4711
 # Multiples of the machine epsilon bounding the rounding error of a selection value.
 _ERROR_FACTOR = 4
+# Columns per group of :func:`_candidates`; a tile is pruned when it has at least this
+# ratio times (k + 1) groups, and kept whole when over 1 / this ratio of it passes.
+_GROUP = 16
+_PRUNE_RATIO = 8
 
 
 # ----------------------------------------------------------------------------------------
@@ -229,20 +235,76 @@ def _merge(best_d: torch.Tensor, best_i: torch.Tensor, cand_d: torch.Tensor,
 
 
 def _exact_choice(rows: torch.Tensor, block: torch.Tensor, values: torch.Tensor,
-                  limit: torch.Tensor, kk: int, metric: str, p: float, budget: int
-                  ) -> torch.Tensor:
+                  value_columns: torch.Tensor | None, limit: torch.Tensor, kk: int,
+                  metric: str, p: float, budget: int) -> torch.Tensor:
     """Block columns of the ``kk`` nearest by (exact distance, column) of each row.
 
     Only columns whose fast value is at most ``limit`` (the k-th value plus twice its
     rounding error) can be among them: those are taken (the ``width`` smallest fast
     values of every row, ``width`` the largest such count) and ordered exactly.
+    ``value_columns`` maps the columns of ``values`` to block columns (None: the same).
     """
     width = int((values <= limit.unsqueeze(1)).sum(1).max())
-    columns = torch.topk(values, width, dim=1, largest=False).indices
+    fast, positions = torch.topk(values, width, dim=1, largest=False)
+    columns = _block_columns(positions, value_columns)
     chunk = rows_per_tile(width * block.shape[1], block.element_size(), budget)
     exact = torch.cat([paired_distances(r, block[c], metric, p)
                        for r, c in zip(rows.split(chunk), columns.split(chunk), strict=True)])
+    # a row with fewer than ``width`` values within its limit also got columns beyond it
+    # (maybe a masked self or padding): they cannot be among its kk nearest
+    exact.masked_fill_(fast > limit.unsqueeze(1), float("inf"))
     return _first_by_distance_index(exact, columns, kk)[1]
+
+
+def _block_columns(positions: torch.Tensor, value_columns: torch.Tensor | None
+                   ) -> torch.Tensor:
+    """Block columns of positions in a row of selection values (identity when the
+    values are not compacted)."""
+    return positions if value_columns is None else value_columns.gather(1, positions)
+
+
+def _candidates(values: torch.Tensor, kk: int,
+                margin: Callable[[torch.Tensor], torch.Tensor]
+                ) -> tuple[torch.Tensor, torch.Tensor | None]:
+    """The selection values of a tile that can matter for the ``kk`` nearest, compacted.
+
+    The ``q = n // G`` first columns' strided groups ``{j, j + q, ..., j + (G - 1) q}``
+    (``G`` = :data:`_GROUP`) get their minima (one vectorised reduction). The k-th
+    smallest group minimum bounds each row's k-th value from above (the k smallest
+    minima are k distinct values); with its rounding ``margin`` added, it bounds every
+    value that the selection and its certification look at. Every value at or below it
+    lies in a group whose minimum is at or below it, or in the ``n - q G`` tail columns:
+    only those are kept, (m x w) values padded with +inf and their block columns. A
+    narrow tile, or one that the bound prunes too little (many equal values), is
+    returned whole, with None for the columns. Costs one pass over the tile instead of
+    a top-k selection over it.
+    """
+    m, n = values.shape
+    q = n // _GROUP
+    if q < _PRUNE_RATIO * (kk + 1):
+        return values, None
+    body = values.as_strided((m, _GROUP, q), (values.stride(0), q * values.stride(1),
+                                              values.stride(1)))
+    minima = body.amin(1)
+    kth = torch.topk(minima, kk, dim=1, largest=False).values[:, -1]
+    rows, groups = (minima <= (kth + margin(kth)).unsqueeze(1)).nonzero(as_tuple=True)
+    if rows.numel() * _GROUP * _PRUNE_RATIO > m * n:
+        return values, None
+    counts = torch.bincount(rows, minlength=m)
+    slot = torch.arange(rows.numel(), device=rows.device) - (counts.cumsum(0) - counts)[rows]
+    members = torch.arange(_GROUP, device=rows.device)
+    columns = groups.unsqueeze(1) + q * members  # (chosen groups, G)
+    slots = slot.unsqueeze(1) * _GROUP + members
+    tail = torch.arange(q * _GROUP, n, device=rows.device)
+    width = int(counts.max()) * _GROUP
+    kept = torch.full((m, width + tail.numel()), float("inf"), dtype=values.dtype,
+                      device=values.device)
+    kept_columns = torch.zeros(kept.shape, dtype=torch.int64, device=values.device)
+    kept[rows.unsqueeze(1), slots] = values[rows.unsqueeze(1), columns]
+    kept_columns[rows.unsqueeze(1), slots] = columns
+    kept[:, width:] = values[:, tail]
+    kept_columns[:, width:] = tail
+    return kept, kept_columns
 
 
 def _selection_values(queries: _Rows, block: _Rows, metric: str, p: float
@@ -262,24 +324,32 @@ def _selection_values(queries: _Rows, block: _Rows, metric: str, p: float
 def _select_tile(queries: _Rows, row_ids: torch.Tensor, block: _Rows, offset: int, k: int,
                  metric: str, p: float, exclude_self: bool, budget: int) -> torch.Tensor:
     """Block columns of the ``min(k, block rows)`` nearest block rows of each query row,
-    certified exact: by (exact distance, index) wherever the fast values are unsure."""
+    certified exact: by (exact distance, index) wherever the fast values are unsure.
+    Wide tiles are first pruned to the values that can matter (:func:`_candidates`)."""
     n, d = block.exact.shape
     kk = min(k, n)
     values = _selection_values(queries, block, metric, p)
     if exclude_self:
         _mask_self(values, row_ids, offset)
-    smallest, columns = torch.topk(values, min(kk + 1, n), dim=1, largest=False)
-    columns = columns[:, :kk]
     if kk == n:
-        return columns
-    kth = smallest[:, kk - 1]
+        return torch.topk(values, kk, dim=1, largest=False).indices
     block_sq_max = None if block.sq is None else block.sq.max()
-    limit = kth + _tolerance(_selection_metric(metric), kth, queries.sq, block_sq_max, d)
+
+    def margin(value: torch.Tensor) -> torch.Tensor:
+        return _tolerance(_selection_metric(metric), value, queries.sq, block_sq_max, d)
+
+    values, value_columns = _candidates(values, kk, margin)
+    smallest, positions = torch.topk(values, kk + 1, dim=1, largest=False)
+    columns = _block_columns(positions[:, :kk], value_columns)
+    kth = smallest[:, kk - 1]
+    limit = kth + margin(kth)
     # unsure: the best value left out is within rounding of the k-th (a tie, maybe)
     unsure = (smallest[:, kk] <= limit).nonzero().squeeze(1)
     if unsure.numel():
-        columns[unsure] = _exact_choice(queries.exact[unsure], block.exact, values[unsure],
-                                        limit[unsure], kk, metric, p, budget)
+        columns[unsure] = _exact_choice(
+            queries.exact[unsure], block.exact, values[unsure],
+            None if value_columns is None else value_columns[unsure], limit[unsure], kk,
+            metric, p, budget)
     return columns
 
 

@@ -4,11 +4,13 @@ tiles, planted duplicates (ties by global index, the same for every process coun
 
 import numpy as np
 import pytest
+import torch
 from _neighbors_checks import oracle, scipy_metric
 from scipy.spatial.distance import cdist
 
 import ember as em
 from ember.core.dndarray import DNDarray
+from ember.neighbors import _ring
 from ember.neighbors._ring import kneighbors_ring, radius_ring
 
 METRICS = [("euclidean", 2.0), ("sqeuclidean", 2.0), ("cityblock", 1.0), ("cosine", 2.0),
@@ -91,6 +93,57 @@ def test_kneighbors_lattice_ties_do_not_depend_on_processes(comm):
                                memory_budget=budget)
             np.testing.assert_array_equal(ind, want_i, err_msg=metric)
             np.testing.assert_allclose(dist, want_d, rtol=1e-7, atol=1e-12)
+
+
+@pytest.mark.parametrize("metric,p", METRICS)
+@pytest.mark.parametrize("dtype", ["float64", "float32"])
+def test_pruned_wide_blocks_match_the_full_selection(metric, p, dtype, rng, comm,
+                                                     monkeypatch):
+    """Blocks wide enough to be pruned to the groups that can hold the k nearest
+    (lattice ties, duplicates, a masked self in a chosen group): the same neighbours as
+    the unpruned selection and the oracle, for every layout of the queries."""
+    a = rng.integers(1, 6, size=(1500, 3)).astype(dtype)
+    a[[10, 700, 1499]] = a[3]
+    _check_pruned_search(a, metric, p, comm, monkeypatch)
+    # no ties; the last columns (outside the strided groups) hold the nearest of some
+    b = rng.normal(size=(1500, 3)).astype(dtype)
+    b[1490:] = b[:10] + np.asarray(1e-3, dtype=dtype)
+    _check_pruned_search(b, metric, p, comm, monkeypatch)
+
+
+def _check_pruned_search(a, metric, p, comm, monkeypatch):
+    dtype = a.dtype.name
+    ref = em.array(a)  # replicated: every rank searches 1500-row blocks, pruned
+    want_d, want_i = oracle(a.astype(np.float64), a.astype(np.float64), 8, metric, p,
+                            exclude_self=True)
+    results = {}
+    for ratio in (8, 10**9):  # the module's ratio, then one that never prunes
+        monkeypatch.setattr(_ring, "_PRUNE_RATIO", ratio)
+        for name, q in layouts(a, comm).items():
+            dist, ind = search(q, ref if q.split is None else q, 8, metric=metric, p=p,
+                               exclude_self=True)
+            results[ratio, name] = dist, ind
+    for (ratio, name), (dist, ind) in results.items():
+        np.testing.assert_array_equal(ind, results[10**9, "replicated"][1],
+                                      err_msg=f"{ratio} {name}")
+        np.testing.assert_allclose(dist, want_d, rtol=2e-6 if dtype == "float32" else 1e-9,
+                                   atol=1e-6 if dtype == "float32" else 1e-12)
+    if dtype == "float64" and metric != "cosine":  # cosine: rounding decides its ties
+        np.testing.assert_array_equal(results[8, "replicated"][1], want_i)
+
+
+def test_exact_choice_ignores_columns_beyond_a_rows_limit():
+    """A row with fewer values within its limit than the widest row also gets padding
+    columns (here column 0, the query itself): they must never be chosen."""
+    inf = float("inf")
+    block = torch.tensor([[0.0], [1.0], [1.0], [2.0], [2.0], [2.0], [2.0], [2.0]])
+    rows = torch.tensor([[0.0], [2.0]])
+    values = torch.tensor([[1.0, 1.0, inf, inf, inf], [0.0, 0.0, 0.0, 0.0, 0.0]])
+    value_columns = torch.tensor([[1, 2, 0, 0, 0], [3, 4, 5, 6, 7]])
+    limit = torch.tensor([1.0, 0.0])
+    chosen = _ring._exact_choice(rows, block, values, value_columns, limit, 1,
+                                 "sqeuclidean", 2.0, 2**20)
+    assert chosen.tolist() == [[1], [3]]
 
 
 def test_kneighbors_float32(rng, comm):
